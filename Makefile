@@ -1,0 +1,46 @@
+# The two commands of README.md, and a few helpers. Every target installs what is missing first.
+JOBS ?= $(shell nproc)
+NNBENCH := ./build/cpu/nnbench
+FORMAT_FILES := $(shell git ls-files '*.cpp' '*.hpp' '*.cxx' '*.cu' 2>/dev/null)
+
+.PHONY: all setup configure build bench test cuda-build gpu-check format format-check overhead clean
+
+all: build
+
+setup:
+	@scripts/setup-deps
+
+configure: setup
+	@cmake --preset cpu >/dev/null
+
+build: configure
+	@cmake --build --preset cpu -j $(JOBS)
+
+# The default quick suite on the CPU; prints where the report is.
+bench: build
+	$(NNBENCH) run --quick
+
+# All tests (unit and integration); ctest prints its summary line.
+test: build
+	ctest --preset cpu -j $(JOBS)
+
+# Compile and link the CUDA build (no GPU needed); run where a GPU is: scripts/gpu-check.sh.
+cuda-build: setup
+	@cmake --preset cuda >/dev/null
+	@cmake --build --preset cuda -j $(JOBS)
+
+gpu-check:
+	scripts/gpu-check.sh results/gpu-check
+
+# The harness's own overhead next to Google Benchmark's (docs/benchmarks.md).
+overhead: build
+	./build/cpu/bench/nnbench_overhead
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build

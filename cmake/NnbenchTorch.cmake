@@ -1,0 +1,48 @@
+# Finds LibTorch inside PyTorch's own wheel (torch.utils.cmake_prefix_path), the way PyTorch
+# recommends for C++ users. The project's .venv is preferred; without it, the system python3
+# (the GPU machine's preinstalled PyTorch) is used, so both builds compile against one LibTorch.
+if(NOT NNBENCH_PYTHON)
+  if(EXISTS "${PROJECT_SOURCE_DIR}/.venv/bin/python")
+    set(NNBENCH_PYTHON "${PROJECT_SOURCE_DIR}/.venv/bin/python" CACHE FILEPATH "" FORCE)
+  else()
+    find_program(NNBENCH_PYTHON_FOUND python3 REQUIRED)
+    set(NNBENCH_PYTHON "${NNBENCH_PYTHON_FOUND}" CACHE FILEPATH "" FORCE)
+  endif()
+endif()
+execute_process(
+  COMMAND "${NNBENCH_PYTHON}" -c "import torch, torch.utils; print(torch.utils.cmake_prefix_path); print(torch.__version__); print(torch.version.cuda or '')"
+  OUTPUT_VARIABLE _nnbench_torch_out ERROR_VARIABLE _nnbench_torch_err
+  RESULT_VARIABLE _nnbench_torch_rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _nnbench_torch_rc EQUAL 0)
+  message(FATAL_ERROR "nnbench: '${NNBENCH_PYTHON}' cannot import torch; run scripts/setup-deps "
+                      "(it installs torch==2.11.0 into .venv).\n${_nnbench_torch_err}")
+endif()
+string(REPLACE "\n" ";" _nnbench_torch_lines "${_nnbench_torch_out}")
+list(GET _nnbench_torch_lines 0 NNBENCH_TORCH_PREFIX)
+list(GET _nnbench_torch_lines 1 NNBENCH_TORCH_VERSION)
+list(LENGTH _nnbench_torch_lines _n)
+set(NNBENCH_TORCH_CUDA "")
+if(_n GREATER 2)
+  list(GET _nnbench_torch_lines 2 NNBENCH_TORCH_CUDA)
+endif()
+message(STATUS "nnbench: torch ${NNBENCH_TORCH_VERSION} (CUDA '${NNBENCH_TORCH_CUDA}') from ${NNBENCH_PYTHON}")
+list(APPEND CMAKE_PREFIX_PATH "${NNBENCH_TORCH_PREFIX}")
+find_package(Torch REQUIRED)
+# One INTERFACE target carries LibTorch's headers, flags and libraries. Only layers that need
+# torch types link it (PRIVATE), so its headers never reach the CLI or report TUs. LibTorch ships
+# its own fmt (v12) among its headers; it shadows Debian's libfmt there, so TUs that see torch
+# headers use fmt header-only (the two live in different inline namespaces).
+separate_arguments(_nnbench_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+add_library(nnbench_torch INTERFACE)
+target_include_directories(nnbench_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+target_compile_options(nnbench_torch INTERFACE ${_nnbench_torch_flags})
+target_compile_definitions(nnbench_torch INTERFACE FMT_HEADER_ONLY=1)
+if(NNBENCH_CUDA)
+  target_link_libraries(nnbench_torch INTERFACE ${TORCH_LIBRARIES})
+else()
+  # The CPU build links only the CPU parts, so it runs where no CUDA runtime is installed.
+  target_link_libraries(nnbench_torch INTERFACE "${TORCH_INSTALL_PREFIX}/lib/libtorch_cpu.so"
+                                                "${TORCH_INSTALL_PREFIX}/lib/libc10.so")
+  set_property(TARGET nnbench_torch APPEND PROPERTY INTERFACE_LINK_OPTIONS
+               "LINKER:-rpath,${TORCH_INSTALL_PREFIX}/lib")
+endif()

@@ -1,0 +1,41 @@
+// The subcommands. Each takes its parsed options as a plain struct and returns an exit code;
+// errors propagate as nnbench::Error and are turned into one line by run_app().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nnbench/core/runner.hpp"
+
+namespace nnbench::cli {
+
+struct RunCommandOptions {
+  RunConfig config;
+  std::string config_file;             // --config, applied before the flags below
+  std::vector<std::string> set_flags;  // which flags the user gave (they override the file)
+  std::vector<std::string> include, exclude, axis_texts, option_texts;
+  int threads = 0;
+  bool quiet = false;
+  bool list_only = false;  // --dry-run: print the planned variants and stop
+  std::vector<std::string> command_line;
+};
+int run_command(RunCommandOptions options);
+
+struct ListCommandOptions {
+  bool show_axes = true;
+  bool include_mock = true;
+};
+int list_command(const ListCommandOptions& options);
+
+int env_command();
+
+struct CompareCommandOptions {
+  std::string base, candidate;
+  std::string metric = "latency_ms";
+  double threshold = 0.05;
+  double alpha = 0.05;
+  std::string format = "terminal";  // terminal | markdown
+};
+int compare_command(const CompareCommandOptions& options);
+
+}  // namespace nnbench::cli

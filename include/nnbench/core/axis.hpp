@@ -1,0 +1,56 @@
+// Axes a benchmark declares, and the variants (cartesian product) a run expands them into.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nnbench {
+
+enum class AxisType { Int, Float, String };
+
+// A named parameter with the values a run sweeps. Values are kept as text, as users write them;
+// typed axes are validated when a run is planned, so `--axis batch_size=abc` fails before any
+// work starts. A String axis with `allowed` non-empty accepts only those values.
+struct Axis {
+  std::string name;
+  AxisType type = AxisType::String;
+  std::vector<std::string> values;   // the default sweep
+  std::vector<std::string> allowed;  // String axes: the closed set of valid values, if any
+  std::string description;
+};
+
+Axis int_axis(std::string name, std::vector<long long> values, std::string description = "");
+Axis float_axis(std::string name, std::vector<double> values, std::string description = "");
+Axis string_axis(std::string name, std::vector<std::string> values, std::string description = "",
+                 std::vector<std::string> allowed = {});
+
+// One point of the product: axis name -> value, in the benchmark's axis order.
+struct Variant {
+  std::vector<std::pair<std::string, std::string>> values;
+
+  // "batch_size=8/dtype=fp32"; "default" when the benchmark has no axes.
+  std::string name() const;
+  // The value of an axis; throws InputError naming the axis when absent.
+  const std::string& at(const std::string& axis) const;
+  bool has(const std::string& axis) const;
+};
+
+// Axis name -> values given on the command line or in a config file, replacing the defaults.
+using AxisOverrides = std::map<std::string, std::vector<std::string>>;
+
+// Checks an override value against its axis (type, allowed set); throws InputError that names
+// the axis, the value and what was expected.
+void validate_axis_value(const Axis& axis, const std::string& value);
+
+// The cartesian product of the axes with overrides applied (overrides for axes the benchmark
+// does not have are ignored here; the planner reports those no benchmark has). The first axis
+// varies slowest, so benchmarks declare the axis with the costliest set-up (model) first and
+// the cheap ones (batch size) last.
+std::vector<Variant> expand_variants(const std::vector<Axis>& axes, const AxisOverrides& overrides);
+
+// Parses "name=v1,v2" into an override entry; throws InputError on a malformed text.
+std::pair<std::string, std::vector<std::string>> parse_axis_override(const std::string& text);
+
+}  // namespace nnbench

@@ -1,0 +1,75 @@
+// The benchmark interface and its self-registration macro.
+//
+// A benchmark is a small class in its own file under benches/:
+//
+//   class MyBench final : public nnbench::Benchmark {
+//     std::string description() const override { return "what it measures"; }
+//     std::vector<nnbench::Axis> axes() const override { return {nnbench::int_axis("batch_size", {1, 8})}; }
+//     void setup(nnbench::State& state) override { ... build inputs ... }
+//     void run_once(nnbench::State& state) override { ... the measured work ... }
+//   };
+//   NNBENCH_REGISTER(MyBench, "my_bench");
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nnbench/core/axis.hpp"
+#include "nnbench/core/state.hpp"
+
+namespace nnbench {
+
+class Benchmark {
+ public:
+  virtual ~Benchmark() = default;
+  virtual std::string description() const = 0;
+  // Axes in nesting order: the first varies slowest (put costly set-up first).
+  virtual std::vector<Axis> axes() const = 0;
+  // Called once per variant before warm-up; may cache across variants (a model per model axis
+  // value). Throw UnavailableError or call state.skip() when the variant cannot run here.
+  virtual void setup(State& /*state*/) {}
+  // The measured work, once. The harness times it; it must not print.
+  virtual void run_once(State& state) = 0;
+  // Called once per variant after measuring, also after a failure in run_once.
+  virtual void teardown(State& /*state*/) {}
+  // After the measured loop, untimed: figures that need the finished run (accuracy, ...).
+  virtual void finish(State& /*state*/) {}
+  // Test benchmarks (mock) run only with --enable-mock.
+  virtual bool opt_in() const { return false; }
+};
+
+struct BenchmarkInfo {
+  std::string name;
+  std::function<std::unique_ptr<Benchmark>()> factory;
+  std::string source_file;
+};
+
+// The list of known benchmarks. The one piece of global mutable state nnbench has: filled by
+// static registrars before main(), read-only afterwards.
+class Registry {
+ public:
+  static Registry& global();
+  // Throws std::logic_error on a duplicate name (a programming error, caught at start-up).
+  void add(BenchmarkInfo info);
+  const std::vector<BenchmarkInfo>& all() const { return entries_; }
+  const BenchmarkInfo* find(const std::string& name) const;
+
+ private:
+  std::vector<BenchmarkInfo> entries_;
+};
+
+struct Registrar {
+  Registrar(std::string name, std::function<std::unique_ptr<Benchmark>()> factory,
+            std::string source_file);
+};
+
+}  // namespace nnbench
+
+#define NNBENCH_CONCAT_INNER(a, b) a##b
+#define NNBENCH_CONCAT(a, b) NNBENCH_CONCAT_INNER(a, b)
+// Registers a Benchmark subclass under a name; one line, in the benchmark's own file.
+#define NNBENCH_REGISTER(Class, name)                                                  \
+  static const ::nnbench::Registrar NNBENCH_CONCAT(nnbench_registrar_, __COUNTER__)( \
+      name, [] { return std::unique_ptr<::nnbench::Benchmark>(new Class()); }, __FILE__)

@@ -1,0 +1,54 @@
+// Memory figures around a measured region: host RSS here, device allocator peaks in the engine.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nnbench {
+
+// Process memory read from /proc/self/status (VmRSS, VmHWM) and getrusage.
+struct ProcessMemory {
+  std::int64_t rss_bytes = 0;       // resident set now
+  std::int64_t peak_rss_bytes = 0;  // high-water mark since start or the last reset
+};
+
+ProcessMemory read_process_memory();
+
+// Resets the kernel's RSS high-water mark (writes 5 to /proc/self/clear_refs), so the next peak
+// is this region's own. Returns false where the kernel does not allow it; the peak then covers
+// the whole process lifetime and the result says so.
+bool reset_peak_rss();
+
+// One named memory figure a probe reports, in bytes.
+struct MemoryFigure {
+  std::string name;  // e.g. "peak_rss_bytes", "device_peak_allocated_bytes"
+  std::int64_t bytes = 0;
+};
+
+// A source of memory figures around one variant. The runner calls begin() before set-up and
+// end() after the measured iterations. Host RSS is always probed; the cuda build adds the caching
+// allocator's peaks through this interface.
+class MemoryProbe {
+ public:
+  virtual ~MemoryProbe() = default;
+  virtual void begin() = 0;
+  virtual std::vector<MemoryFigure> end() = 0;
+  virtual std::string name() const = 0;
+};
+
+// Host memory: peak RSS during the variant, RSS delta (end - begin), RSS at the end.
+class ProcessMemoryProbe final : public MemoryProbe {
+ public:
+  void begin() override;
+  std::vector<MemoryFigure> end() override;
+  std::string name() const override { return "process_rss"; }
+  bool peak_is_since_process_start() const { return !peak_reset_; }
+
+ private:
+  ProcessMemory at_begin_{};
+  bool peak_reset_ = false;
+};
+
+}  // namespace nnbench

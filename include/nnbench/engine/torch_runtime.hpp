@@ -1,0 +1,23 @@
+// LibTorch facts and conversions every suite needs: devices, dtypes, threads, environment.
+#pragma once
+
+#include <string>
+
+#include <torch/types.h>
+
+#include "nnbench/engine/runtime.hpp"
+
+namespace nnbench::engine {
+
+// "cpu", "cuda", "cuda:1" -> torch::Device. Throws InputError for a malformed name and
+// UnavailableError when the device is absent (no CUDA runtime or GPU, index out of range).
+torch::Device resolve_device(const std::string& name);
+
+// "fp32" / "fp16" / "bf16" -> scalar type; throws InputError otherwise.
+torch::ScalarType parse_dtype(const std::string& name);
+std::string dtype_name(torch::ScalarType type);
+
+// Waits for queued device work (no-op on the CPU), so a host clock reading is honest.
+void synchronize(const torch::Device& device);
+
+}  // namespace nnbench::engine

@@ -1,0 +1,115 @@
+// Argument parsing (CLI11) and the error boundary: every error becomes one line and an exit code.
+#include "nnbench/cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "nnbench/cli/commands.hpp"
+#include "nnbench/core/error.hpp"
+
+namespace nnbench::cli {
+namespace {
+
+void add_run_options(CLI::App& run, RunCommandOptions& o) {
+  MeasurementConfig& m = o.config.measurement;
+  run.add_option("--config", o.config_file, "YAML file with benchmarks, axes, iterations, output");
+  run.add_option("--include", o.include, "benchmarks to run (glob, repeatable or comma-separated)")->delimiter(',');
+  run.add_option("--exclude", o.exclude, "benchmarks to leave out (glob)")->delimiter(',');
+  run.add_option("--axis", o.axis_texts, "NAME=V1,V2: replace an axis's values (repeatable)");
+  run.add_option("--option", o.option_texts, "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");
+  run.add_flag("--enable-mock", o.config.enable_mock, "also run the synthetic mock benchmark");
+  run.add_flag("--quick", o.config.quick, "small sizes and few iterations (CI, make bench)");
+  run.add_option("--warmup", m.warmup_iterations, "warm-up iterations per variant")->capture_default_str();
+  run.add_option("--iterations", m.iterations, "samples per variant in fixed mode")->capture_default_str();
+  run.add_option("--iterations-per-sample", m.iterations_per_sample,
+                 "calls timed together as one sample (0: calibrate to --min-sample-time)")->capture_default_str();
+  run.add_option("--min-sample-time", m.min_sample_time_ms, "ms per sample when calibrating")->capture_default_str();
+  run.add_flag_callback("--adaptive", [&m] { m.mode = SamplingMode::Adaptive; },
+                        "sample until the relative standard error of the mean is under --target-rse");
+  run.add_option("--target-rse", m.target_rse, "adaptive noise target (0.005 = 0.5%)")->capture_default_str();
+  run.add_option("--min-samples", m.min_samples, "adaptive: fewest samples")->capture_default_str();
+  run.add_option("--max-samples", m.max_samples, "adaptive: most samples")->capture_default_str();
+  run.add_option("--time-budget", m.time_budget_s, "adaptive: measured seconds per variant")->capture_default_str();
+  run.add_option("--timeout", m.timeout_s, "wall-clock seconds of sampling per variant")->capture_default_str();
+  run.add_option("--device", o.config.device, "cpu, cuda or cuda:N")->capture_default_str();
+  run.add_option("--seed", o.config.seed, "seed for inputs and weights")->capture_default_str();
+  run.add_option("--threads", o.threads, "LibTorch intra-op threads (0: LibTorch's default)");
+  run.add_option("--output-dir", o.config.output_dir, "where results/<UTC timestamp>/ goes")->capture_default_str();
+  run.add_flag("--quiet,-q", o.quiet, "no progress line or summary table");
+  run.add_flag("--dry-run", o.list_only, "print the planned variants and exit");
+}
+
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    fmt::print(stderr, "nnbench: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const IoError& e) {
+    fmt::print(stderr, "nnbench: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "nnbench: internal error: {}\n", e.what());
+    return kExitInternal;
+  }
+}
+
+}  // namespace
+
+int run_app(int argc, char** argv) {
+  CLI::App app{"nnbench: benchmarks for neural networks in C++ (LibTorch)", "nnbench"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("nnbench ") + NNBENCH_VERSION_STRING);
+
+  RunCommandOptions run_options;
+  CLI::App* run = app.add_subcommand("run", "run benchmarks and write results/<UTC timestamp>/");
+  add_run_options(*run, run_options);
+
+  ListCommandOptions list_options;
+  CLI::App* list = app.add_subcommand("list", "list registered benchmarks and their axes");
+
+  CLI::App* env = app.add_subcommand("env", "print the environment a run records");
+
+  CompareCommandOptions compare_options;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "compare two result files or directories; exit 1 on a significant regression");
+  compare->add_option("base", compare_options.base, "baseline result JSON file or run directory")->required();
+  compare->add_option("new", compare_options.candidate, "new result JSON file or run directory")->required();
+  compare->add_option("--metric", compare_options.metric, "metric to compare")->capture_default_str();
+  compare->add_option("--threshold", compare_options.threshold, "relative change that counts (0.05 = 5%)")
+      ->capture_default_str();
+  compare->add_option("--alpha", compare_options.alpha, "significance level of the Mann-Whitney U test")
+      ->capture_default_str();
+  compare->add_option("--format", compare_options.format, "terminal or markdown")
+      ->check(CLI::IsMember({"terminal", "markdown"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    fmt::print(stderr, "nnbench: error: {} (see nnbench --help)\n", message);
+    return kExitBadInput;
+  }
+
+  if (run->parsed()) {
+    for (int i = 0; i < argc; ++i) run_options.command_line.emplace_back(argv[i]);
+    for (const CLI::Option* option : run->get_options()) {
+      if (option->count() > 0) run_options.set_flags.push_back(option->get_name());
+    }
+    return guarded([&] { return run_command(run_options); });
+  }
+  if (list->parsed()) return guarded([&] { return list_command(list_options); });
+  if (env->parsed()) return guarded([] { return env_command(); });
+  if (compare->parsed()) return guarded([&] { return compare_command(compare_options); });
+  return kExitBadInput;
+}
+
+}  // namespace nnbench::cli

@@ -1,0 +1,203 @@
+// execute_plan / run_variant: set-up, measurement, metrics and failure isolation per variant.
+#include "nnbench/core/runner.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "nnbench/core/error.hpp"
+#include "nnbench/core/statistics.hpp"
+
+namespace nnbench {
+namespace {
+
+// First non-empty line, capped: LibTorch errors append backtraces that do not belong in a table.
+std::string short_reason(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      return line.size() > 500 ? line.substr(0, 497) + "..." : line;
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return text.empty() ? "unknown error" : text;
+}
+
+Metric sampled_metric(std::string name, std::string unit, std::vector<double> samples,
+                      bool higher_is_better) {
+  Metric metric{std::move(name), std::move(unit), 0, std::nullopt, std::move(samples), higher_is_better};
+  if (!metric.samples.empty()) {
+    metric.statistics = compute_statistics(metric.samples);
+    metric.value = metric.statistics->median;
+  }
+  return metric;
+}
+
+Metric single_metric(std::string name, std::string unit, double value, bool higher_is_better) {
+  return Metric{std::move(name), std::move(unit), value, std::nullopt, {}, higher_is_better};
+}
+
+std::string device_type_of(const std::string& device) {
+  const auto colon = device.find(':');
+  return colon == std::string::npos ? device : device.substr(0, colon);
+}
+
+void add_timing_metrics(Result& result, const Measurement& m, const State& state) {
+  std::vector<double> latency_ms(m.samples_ns.size());
+  std::transform(m.samples_ns.begin(), m.samples_ns.end(), latency_ms.begin(),
+                 [](double ns) { return ns * 1e-6; });
+  result.metrics.push_back(sampled_metric("latency_ms", "ms", latency_ms, false));
+  const double median_s = result.metrics.back().value * 1e-3;
+
+  if (state.items_per_iteration() > 0) {
+    std::vector<double> rates(m.samples_ns.size());
+    std::transform(m.samples_ns.begin(), m.samples_ns.end(), rates.begin(),
+                   [&](double ns) { return state.items_per_iteration() / (ns * 1e-9); });
+    result.metrics.push_back(sampled_metric("throughput", state.items_unit() + "/s", rates, true));
+  }
+  if (state.flops_per_iteration() > 0 && median_s > 0) {
+    result.metrics.push_back(
+        single_metric("compute_flop_per_s", "FLOP/s", state.flops_per_iteration() / median_s, true));
+  }
+  if (state.bytes_per_iteration() > 0 && median_s > 0) {
+    result.metrics.push_back(
+        single_metric("bandwidth_bytes_per_s", "bytes/s", state.bytes_per_iteration() / median_s, true));
+  }
+}
+
+void fill_provenance(Provenance& p, const Measurement& m, const State& state,
+                     const MeasurementConfig& config, State& mutable_state) {
+  p.timer_kind = mutable_state.timer().kind();
+  p.synchronization = mutable_state.timer().synchronization();
+  p.sampling_mode = to_string(config.mode);
+  p.stop_reason = to_string(m.stop_reason);
+  p.warmup_iterations = m.warmup_iterations;
+  p.iterations_per_sample = m.iterations_per_sample;
+  p.sample_count = m.samples_ns.size();
+  p.target_rse = config.mode == SamplingMode::Adaptive ? config.target_rse : 0.0;
+  p.achieved_rse = m.achieved_rse;
+  p.measured_time_s = m.measured_time_s;
+  (void)state;
+}
+
+}  // namespace
+
+Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
+                   const RunConfig& config) {
+  Result result;
+  result.benchmark = benchmark_name;
+  result.variant = variant;
+  result.started_at = utc_timestamp_iso8601();
+  result.provenance.build_type = NNBENCH_BUILD_TYPE_NAME;
+  const std::int64_t begin_ns = steady_now_ns();
+
+  State state(variant, config.device, config.seed, config.quick, config.options);
+  ProcessMemoryProbe host_memory;
+  bool set_up = false;
+  try {
+    host_memory.begin();
+    benchmark.setup(state);
+    set_up = true;
+    for (auto& probe : state.memory_probes()) probe->begin();
+    result.provenance.setup_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
+
+    const Measurement measurement = run_measurement(benchmark, state, config.measurement);
+    benchmark.finish(state);
+
+    add_timing_metrics(result, measurement, state);
+    fill_provenance(result.provenance, measurement, state, config.measurement, state);
+    for (const MemoryFigure& figure : host_memory.end()) {
+      result.metrics.push_back(single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
+    }
+    if (host_memory.peak_is_since_process_start()) {
+      result.provenance.notes.push_back("peak_rss_bytes covers the whole process: the kernel refused a peak reset");
+    }
+    for (auto& probe : state.memory_probes()) {
+      for (const MemoryFigure& figure : probe->end()) {
+        result.metrics.push_back(single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
+      }
+    }
+    for (const ExtraMetric& extra : state.extra_metrics()) {
+      if (extra.samples.empty()) {
+        result.metrics.push_back(single_metric(extra.name, extra.unit, extra.value, extra.higher_is_better));
+      } else {
+        result.metrics.push_back(sampled_metric(extra.name, extra.unit, extra.samples, extra.higher_is_better));
+      }
+    }
+  } catch (const SkipError& e) {
+    result.status = ResultStatus::Skipped;
+    result.reason = short_reason(e.what());
+  } catch (const UnavailableError& e) {
+    result.status = ResultStatus::Unavailable;
+    result.reason = short_reason(e.what());
+  } catch (const std::bad_alloc&) {
+    result.status = ResultStatus::Failed;
+    result.reason = "out of host memory (std::bad_alloc)";
+  } catch (const std::exception& e) {
+    result.status = ResultStatus::Failed;
+    result.reason = short_reason(e.what());
+  } catch (...) {
+    result.status = ResultStatus::Failed;
+    result.reason = "unknown exception (not derived from std::exception)";
+  }
+  if (set_up) {
+    try {
+      benchmark.teardown(state);
+    } catch (const std::exception& e) {
+      if (result.status == ResultStatus::Ok) {
+        result.status = ResultStatus::Failed;
+        result.reason = "teardown: " + short_reason(e.what());
+      }
+    }
+  }
+  if (result.status != ResultStatus::Ok) result.metrics.clear();
+
+  result.labels = state.labels();
+  result.labels.emplace("device", config.device);
+  result.labels.emplace("device_type", device_type_of(config.device));
+  for (const std::string& note : state.notes()) result.provenance.notes.push_back(note);
+  result.provenance.wall_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
+  return result;
+}
+
+std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
+                                 RunObserver* observer, const std::atomic<bool>* stop_requested) {
+  std::size_t total = 0;
+  for (const PlannedBenchmark& planned : plan) total += planned.variants.size();
+  std::vector<Result> results;
+  results.reserve(total);
+  std::size_t index = 0;
+  for (const PlannedBenchmark& planned : plan) {
+    std::unique_ptr<Benchmark> benchmark;
+    std::string construction_error;
+    try {
+      benchmark = planned.info->factory();
+    } catch (const std::exception& e) {
+      construction_error = short_reason(e.what());
+    }
+    for (const Variant& variant : planned.variants) {
+      if (observer) observer->on_variant_start(index, total, planned.info->name, variant);
+      Result result;
+      if (stop_requested && stop_requested->load()) {
+        result = Result{planned.info->name, variant, {}, ResultStatus::Skipped,
+                        "run interrupted before this variant", {}, {}, utc_timestamp_iso8601()};
+      } else if (!benchmark) {
+        result = Result{planned.info->name, variant, {}, ResultStatus::Failed,
+                        "constructing the benchmark failed: " + construction_error, {}, {},
+                        utc_timestamp_iso8601()};
+      } else {
+        result = run_variant(*benchmark, planned.info->name, variant, config);
+      }
+      if (observer) observer->on_variant_end(index, total, result);
+      results.push_back(std::move(result));
+      ++index;
+    }
+  }
+  return results;
+}
+
+}  // namespace nnbench

@@ -1,0 +1,78 @@
+// Variant expansion, axis overrides and their validation.
+#include "nnbench/core/axis.hpp"
+
+#include <gtest/gtest.h>
+
+#include "nnbench/core/error.hpp"
+
+namespace nnbench {
+namespace {
+
+std::vector<Axis> sample_axes() {
+  return {string_axis("model", {"a", "b"}), string_axis("dtype", {"fp32"}, "", {"fp32", "fp16", "bf16"}),
+          int_axis("batch_size", {1, 8, 32})};
+}
+
+TEST(ExpandVariants, GivesTheCartesianProductWithFirstAxisSlowest) {
+  const std::vector<Variant> variants = expand_variants(sample_axes(), {});
+  ASSERT_EQ(variants.size(), 6u);
+  EXPECT_EQ(variants[0].name(), "model=a/dtype=fp32/batch_size=1");
+  EXPECT_EQ(variants[2].name(), "model=a/dtype=fp32/batch_size=32");
+  EXPECT_EQ(variants[3].name(), "model=b/dtype=fp32/batch_size=1");
+  EXPECT_EQ(variants[5].at("batch_size"), "32");
+}
+
+TEST(ExpandVariants, ReplacesDefaults_WhenOverridden) {
+  const std::vector<Variant> variants =
+      expand_variants(sample_axes(), {{"dtype", {"fp16", "bf16"}}, {"batch_size", {"4"}}});
+  ASSERT_EQ(variants.size(), 4u);
+  EXPECT_EQ(variants[0].name(), "model=a/dtype=fp16/batch_size=4");
+  EXPECT_EQ(variants[1].name(), "model=a/dtype=bf16/batch_size=4");
+}
+
+TEST(ExpandVariants, GivesOneDefaultVariant_WhenNoAxes) {
+  const std::vector<Variant> variants = expand_variants({}, {});
+  ASSERT_EQ(variants.size(), 1u);
+  EXPECT_EQ(variants[0].name(), "default");
+}
+
+TEST(ExpandVariants, RejectsANonIntegerValue_ForAnIntAxis) {
+  try {
+    expand_variants(sample_axes(), {{"batch_size", {"abc"}}});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "axis 'batch_size': value 'abc' is not an integer");
+  }
+}
+
+TEST(ExpandVariants, RejectsAValueOutsideTheAllowedSet_NamingTheChoices) {
+  try {
+    expand_variants(sample_axes(), {{"dtype", {"fp64"}}});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "axis 'dtype': value 'fp64' is not allowed; expected one of: fp32, fp16, bf16");
+  }
+}
+
+TEST(ParseAxisOverride, SplitsNameAndValues_DroppingDuplicates) {
+  const auto [name, values] = parse_axis_override("batch_size=1, 8,8,32");
+  EXPECT_EQ(name, "batch_size");
+  EXPECT_EQ(values, (std::vector<std::string>{"1", "8", "32"}));
+}
+
+TEST(ParseAxisOverride, Throws_WhenMalformed) {
+  EXPECT_THROW(parse_axis_override("batch_size"), InputError);
+  EXPECT_THROW(parse_axis_override("=1,2"), InputError);
+  EXPECT_THROW(parse_axis_override("batch_size=1,,2"), InputError);
+  EXPECT_THROW(parse_axis_override("batch_size="), InputError);
+}
+
+TEST(FloatAxis, AcceptsNumbersAndRejectsText) {
+  const Axis axis = float_axis("lr", {0.001});
+  EXPECT_NO_THROW(validate_axis_value(axis, "1e-3"));
+  EXPECT_THROW(validate_axis_value(axis, "fast"), InputError);
+  EXPECT_THROW(validate_axis_value(axis, "inf"), InputError);
+}
+
+}  // namespace
+}  // namespace nnbench
