@@ -3,8 +3,10 @@
 //
 //   nnbench per-call   : fixed mode, one call per sample (a raw sample for every iteration)
 //   nnbench batched    : fixed mode, 10,000 calls per sample (the calibrated mode for tiny bodies)
-//   gbench empty loop  : `for (auto _ : state) {}`, the body inlined into Google Benchmark's loop
-//   gbench same body   : Google Benchmark calling the same virtual run_once() nnbench calls
+//   gbench empty loop  : `for (auto _ : state) {}`: the compiler deletes this loop outright, so
+//                        it shows what no runtime-registered body can reach, not a harness cost
+//   gbench same body   : Google Benchmark calling the same virtual run_once() nnbench calls (the
+//                        body lives in empty_body.cpp, so neither loop can inline it)
 //   gbench pause/resume: Google Benchmark's way to time single iterations (PauseTiming/ResumeTiming)
 //
 // Usage: nnbench_overhead [rounds=7]
@@ -19,28 +21,18 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/measurement.hpp"
+#include "empty_body.hpp"
 
 namespace {
-
-class EmptyBody final : public nnbench::Benchmark {
- public:
-  std::string description() const override { return "empty body"; }
-  std::vector<nnbench::Axis> axes() const override { return {}; }
-  void run_once(nnbench::State&) override {}
-};
-
-// Keeps the compiler from devirtualising the call: the harness sees only a Benchmark&.
-nnbench::Benchmark* opaque(nnbench::Benchmark* bench) {
-  benchmark::DoNotOptimize(bench);
-  return bench;
-}
 
 class CaptureReporter final : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
-      ns_per_iteration[run.benchmark_name()] = run.GetAdjustedRealTime();  // default unit: ns
+      // Names carry settings after a '/', e.g. "gbench_empty_loop/min_time:0.300".
+      const std::string name = run.benchmark_name();
+      ns_per_iteration[name.substr(0, name.find('/'))] = run.GetAdjustedRealTime();  // unit: ns
     }
   }
   std::map<std::string, double> ns_per_iteration;
@@ -54,8 +46,8 @@ double median(std::vector<double> values) {
 
 // Wall time of the whole sampling phase divided by the calls made: everything the harness adds.
 double nnbench_ns_per_call(int iterations, int calls_per_sample) {
-  EmptyBody body;
-  nnbench::Benchmark& bench = *opaque(&body);
+  const std::unique_ptr<nnbench::Benchmark> body = make_empty_body();
+  nnbench::Benchmark& bench = *body;
   nnbench::State state(nnbench::Variant{}, "cpu", 1, false, {});
   nnbench::MeasurementConfig config;
   config.warmup_iterations = 1000;
@@ -70,8 +62,8 @@ double nnbench_ns_per_call(int iterations, int calls_per_sample) {
 
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
-  EmptyBody gb_body;
-  nnbench::Benchmark* gb_bench = opaque(&gb_body);
+  const std::unique_ptr<nnbench::Benchmark> gb_body = make_empty_body();
+  nnbench::Benchmark* gb_bench = gb_body.get();
   nnbench::State gb_state(nnbench::Variant{}, "cpu", 1, false, {});
 
   benchmark::RegisterBenchmark("gbench_empty_loop", [](benchmark::State& s) {
@@ -79,7 +71,9 @@ int main(int argc, char** argv) {
     }
   })->MinTime(0.3);
   benchmark::RegisterBenchmark("gbench_same_body", [&](benchmark::State& s) {
-    for (auto _ : s) gb_bench->run_once(gb_state);
+    for (auto _ : s) {
+      gb_bench->run_once(gb_state);
+    }
   })->MinTime(0.3);
   benchmark::RegisterBenchmark("gbench_pause_resume", [&](benchmark::State& s) {
     for (auto _ : s) {
@@ -113,6 +107,10 @@ int main(int argc, char** argv) {
       {"gbench_pause_resume", "Google Benchmark timing single iterations (Pause/ResumeTiming)"}};
   for (const auto& [name, what] : rows) {
     const auto& values = ns[name];
+    if (values.empty()) {
+      std::fprintf(stderr, "nnbench_overhead: no figures for %s\n", name.c_str());
+      return 1;
+    }
     std::printf("| %s | %s | %.2f | %.2f | %.2f |\n", name.c_str(), what.c_str(), median(values),
                 *std::min_element(values.begin(), values.end()),
                 *std::max_element(values.begin(), values.end()));

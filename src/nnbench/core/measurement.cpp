@@ -61,14 +61,18 @@ class Sampler {
 
   // Mean nanoseconds per call over k calls; `now` is set to a steady-clock reading after them.
   double take(int k, Clock::time_point& now) {
+    // Locals, not members: the opaque call could change *this, so members would be reloaded
+    // from memory on every iteration.
+    Benchmark* const benchmark = &benchmark_;
+    State* const state = &state_;
     if (host_clock_) {
       const Clock::time_point begin = Clock::now();
-      for (int i = 0; i < k; ++i) benchmark_.run_once(state_);
+      for (int i = k; i > 0; --i) benchmark->run_once(*state);
       now = Clock::now();
       return ns_between(begin, now) / k;
     }
     timer_.start();
-    for (int i = 0; i < k; ++i) benchmark_.run_once(state_);
+    for (int i = k; i > 0; --i) benchmark->run_once(*state);
     timer_.stop();
     const double elapsed = timer_.elapsed_ns();
     now = Clock::now();
