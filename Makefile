@@ -34,7 +34,7 @@ gpu-check:
 
 # The harness's own overhead next to Google Benchmark's (docs/benchmarks.md).
 overhead: build
-	./build/cpu/bench/nnbench_overhead
+	./build/cpu/bench/nnbench_overhead 15
 
 format:
 	clang-format -i $(FORMAT_FILES)

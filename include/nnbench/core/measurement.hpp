@@ -1,6 +1,7 @@
 // The measurement loop: warm-up, then fixed-count or adaptive sampling. It owns the clock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ enum class StopReason {
   MaxSamples,   // adaptive: the sample cap was reached first
   TimeBudget,   // adaptive: the measured time (sum of samples) reached its budget
   Timeout,      // wall-clock limit (measured time plus harness overhead) was reached
+  Interrupted,  // the run was asked to stop (Ctrl-C) during sampling
 };
 
 std::string to_string(StopReason reason);
@@ -50,9 +52,11 @@ struct Measurement {
   double wall_time_s = 0;      // sampling phase, harness overhead included
 };
 
-// Runs warm-up and sampling of benchmark.run_once(state) with state.timer().
-// Throws std::invalid_argument on a config that cannot be honoured (iterations < 1, ...).
-Measurement run_measurement(Benchmark& benchmark, State& state, const MeasurementConfig& config);
+// Runs warm-up and sampling of benchmark.run_once(state) with state.timer(). When
+// `stop_requested` becomes true, sampling ends after the current sample (StopReason::Interrupted).
+// Throws InputError on a config that cannot be honoured (iterations < 1, ...).
+Measurement run_measurement(Benchmark& benchmark, State& state, const MeasurementConfig& config,
+                            const std::atomic<bool>* stop_requested = nullptr);
 
 // Validates a config; throws InputError naming the field and what was expected.
 void validate(const MeasurementConfig& config);

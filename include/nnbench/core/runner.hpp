@@ -61,8 +61,9 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
                                  RunObserver* observer = nullptr,
                                  const std::atomic<bool>* stop_requested = nullptr);
 
-// Runs one variant of one benchmark (used by execute_plan and tests).
+// Runs one variant of one benchmark (used by execute_plan and tests). A variant interrupted
+// during sampling is recorded as skipped.
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
-                   const RunConfig& config);
+                   const RunConfig& config, const std::atomic<bool>* stop_requested = nullptr);
 
 }  // namespace nnbench

@@ -2,6 +2,7 @@
 // adaptive sampling with a named stop reason.
 #include "nnbench/core/measurement.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -20,6 +21,7 @@ std::string to_string(StopReason reason) {
     case StopReason::MaxSamples: return "max_samples";
     case StopReason::TimeBudget: return "time_budget";
     case StopReason::Timeout: return "timeout";
+    case StopReason::Interrupted: return "interrupted";
   }
   return "unknown";
 }
@@ -101,7 +103,11 @@ int calibrate_iterations(Sampler& sampler, const MeasurementConfig& config, Cloc
 
 }  // namespace
 
-Measurement run_measurement(Benchmark& benchmark, State& state, const MeasurementConfig& config) {
+Measurement run_measurement(Benchmark& benchmark, State& state, const MeasurementConfig& config,
+                            const std::atomic<bool>* stop_requested) {
+  auto interrupted = [stop_requested] {
+    return stop_requested != nullptr && stop_requested->load(std::memory_order_relaxed);
+  };
   validate(config);
   Measurement m;
   Sampler sampler(benchmark, state);
@@ -119,7 +125,8 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
   RunningStats running;
   double measured_ns = 0;
   if (config.mode == SamplingMode::Fixed) {
-    m.samples_ns.reserve(static_cast<std::size_t>(config.iterations));
+    // Reserved up front so the loop does not reallocate; capped, since a timeout may end it early.
+    m.samples_ns.reserve(static_cast<std::size_t>(std::min(config.iterations, 1 << 20)));
     m.stop_reason = StopReason::FixedCount;
     for (int i = 0; i < config.iterations; ++i) {
       const double sample = sampler.take(k, now);
@@ -127,6 +134,10 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
       measured_ns += sample * k;
       if (now >= deadline && i + 1 < config.iterations) {
         m.stop_reason = StopReason::Timeout;
+        break;
+      }
+      if (interrupted()) {
+        m.stop_reason = StopReason::Interrupted;
         break;
       }
     }
@@ -154,6 +165,10 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
       }
       if (now >= deadline) {
         m.stop_reason = StopReason::Timeout;
+        break;
+      }
+      if (interrupted()) {
+        m.stop_reason = StopReason::Interrupted;
         break;
       }
     }

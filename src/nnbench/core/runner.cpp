@@ -87,7 +87,7 @@ void fill_provenance(Provenance& p, const Measurement& m, const State& state,
 }  // namespace
 
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
-                   const RunConfig& config) {
+                   const RunConfig& config, const std::atomic<bool>* stop_requested) {
   Result result;
   result.benchmark = benchmark_name;
   result.variant = variant;
@@ -105,7 +105,11 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     for (auto& probe : state.memory_probes()) probe->begin();
     result.provenance.setup_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
 
-    const Measurement measurement = run_measurement(benchmark, state, config.measurement);
+    const Measurement measurement =
+        run_measurement(benchmark, state, config.measurement, stop_requested);
+    if (measurement.stop_reason == StopReason::Interrupted) {
+      throw SkipError("run interrupted during this variant");
+    }
     benchmark.finish(state);
 
     add_timing_metrics(result, measurement, state);
@@ -190,7 +194,7 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
                         "constructing the benchmark failed: " + construction_error, {}, {},
                         utc_timestamp_iso8601()};
       } else {
-        result = run_variant(*benchmark, planned.info->name, variant, config);
+        result = run_variant(*benchmark, planned.info->name, variant, config, stop_requested);
       }
       if (observer) observer->on_variant_end(index, total, result);
       results.push_back(std::move(result));

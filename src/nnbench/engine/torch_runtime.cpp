@@ -3,11 +3,15 @@
 
 #include <torch/cuda.h>
 #include <torch/version.h>
+#ifdef NNBENCH_WITH_CUDA
+#include <cuda_runtime_api.h>
+#endif
 #include <ATen/Parallel.h>
 
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/engine/gpu_inventory.hpp"
 
 namespace nnbench::engine {
 
@@ -61,6 +65,11 @@ void add_torch_environment(Environment& environment) {
   environment.threads["torch_intra_op"] = std::to_string(at::get_num_threads());
   environment.threads["torch_inter_op"] = std::to_string(at::get_num_interop_threads());
   environment.software["torch_cuda_available"] = torch::cuda::is_available() ? "true" : "false";
+#ifdef NNBENCH_WITH_CUDA
+  environment.gpus = list_cuda_gpus();
+  environment.software["cuda_runtime"] = std::to_string(CUDART_VERSION / 1000) + "." +
+                                         std::to_string((CUDART_VERSION % 1000) / 10);
+#endif
 }
 
 }  // namespace nnbench::engine
