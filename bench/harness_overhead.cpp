@@ -7,7 +7,8 @@
 //                        it shows what no runtime-registered body can reach, not a harness cost
 //   gbench same body   : Google Benchmark calling the same virtual run_once() nnbench calls (the
 //                        body lives in empty_body.cpp, so neither loop can inline it)
-//   gbench pause/resume: Google Benchmark's way to time single iterations (PauseTiming/ResumeTiming)
+//   gbench pause/resume: Google Benchmark's way to time single iterations
+//   (PauseTiming/ResumeTiming)
 //
 // Usage: nnbench_overhead [rounds=7]
 #include <benchmark/benchmark.h>
@@ -18,10 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "empty_body.hpp"
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/measurement.hpp"
-#include "empty_body.hpp"
 
 namespace {
 
@@ -95,10 +96,13 @@ int main(int argc, char** argv) {
   }
 
   const nnbench::Environment env = nnbench::capture_environment();
-  std::printf("harness overhead per measured iteration, empty body; median of %d interleaved rounds\n", rounds);
-  std::printf("machine: %s, %d logical cores, %s, %s build\n\n", env.cpu_model.c_str(), env.logical_cores,
-              env.compiler.c_str(), env.build_type.c_str());
-  std::printf("| harness | mode | ns per iteration (median) | min | max |\n|---|---|---:|---:|---:|\n");
+  std::printf(
+      "harness overhead per measured iteration, empty body; median of %d interleaved rounds\n",
+      rounds);
+  std::printf("machine: %s, %d logical cores, %s, %s build\n\n", env.cpu_model.c_str(),
+              env.logical_cores, env.compiler.c_str(), env.build_type.c_str());
+  std::printf(
+      "| harness | mode | ns per iteration (median) | min | max |\n|---|---|---:|---:|---:|\n");
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"nnbench_per_call", "one timed sample per call (2 clock reads + sample store)"},
       {"nnbench_batched", "100,000 calls per sample, same virtual run_once()"},

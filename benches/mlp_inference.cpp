@@ -47,7 +47,8 @@ class MlpInference final : public nnbench::Benchmark {
     state.set_label("framework", "libtorch");
     state.set_label("mode", "eager");
     state.set_label("input_shape", nnbench::suites::shape_text(input_shape));
-    state.add_metric("parameter_count", static_cast<double>(shape_.parameter_count()), "parameters");
+    state.add_metric("parameter_count", static_cast<double>(shape_.parameter_count()),
+                     "parameters");
   }
 
   void run_once(nnbench::State&) override {

@@ -19,7 +19,8 @@ struct BadInputCase {
 };
 
 void expect_rejected(const TempDir& tmp, const std::string& args, const std::string& expected) {
-  const auto r = run_nnbench(args + " --output-dir '" + (tmp.path() / "out").string() + "'", tmp.path());
+  const auto r =
+      run_nnbench(args + " --output-dir '" + (tmp.path() / "out").string() + "'", tmp.path());
   EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   EXPECT_EQ(r.err, expected + "\n") << args;
   EXPECT_FALSE(fs::exists(tmp.path() / "out") && !fs::is_empty(tmp.path() / "out")) << args;
@@ -34,20 +35,24 @@ TEST(BadInput, UnknownBenchmark_NamesItAndSuggests) {
 
 TEST(BadInput, BadAxisValue_NamesAxisAndValue) {
   TempDir tmp;
-  expect_rejected(tmp, "run --enable-mock --include mock --axis batch_size=eight",
-                  "nnbench: error: benchmark 'mock': axis 'batch_size': value 'eight' is not an integer");
-  expect_rejected(tmp, "run --enable-mock --include mock --axis mode=turbo",
-                  "nnbench: error: benchmark 'mock': axis 'mode': value 'turbo' is not allowed; expected "
-                  "one of: eager, graph");
-  expect_rejected(tmp, "run --enable-mock --include mock --axis batchsize=1",
-                  "nnbench: error: --axis 'batchsize': no selected benchmark has this axis; did you mean "
-                  "'batch_size'? (axes: batch_size, mode, model)");
+  expect_rejected(
+      tmp, "run --enable-mock --include mock --axis batch_size=eight",
+      "nnbench: error: benchmark 'mock': axis 'batch_size': value 'eight' is not an integer");
+  expect_rejected(
+      tmp, "run --enable-mock --include mock --axis mode=turbo",
+      "nnbench: error: benchmark 'mock': axis 'mode': value 'turbo' is not allowed; expected "
+      "one of: eager, graph");
+  expect_rejected(
+      tmp, "run --enable-mock --include mock --axis batchsize=1",
+      "nnbench: error: --axis 'batchsize': no selected benchmark has this axis; did you mean "
+      "'batch_size'? (axes: batch_size, mode, model)");
 }
 
 TEST(BadInput, MockWithoutEnableMock_SaysWhatIsMissing) {
   TempDir tmp;
-  expect_rejected(tmp, "run --include mock",
-                  "nnbench: error: benchmark 'mock' is a test benchmark and runs only with --enable-mock");
+  expect_rejected(
+      tmp, "run --include mock",
+      "nnbench: error: benchmark 'mock' is a test benchmark and runs only with --enable-mock");
 }
 
 TEST(BadInput, UnknownOption_IsOneLine) {
@@ -85,22 +90,26 @@ TEST(BadInput, WrongYamlType_NamesTheKey) {
   std::ofstream(yaml) << "iterations: many\n";
   const auto r = run_nnbench("run --config '" + yaml.string() + "'", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "nnbench: error: " + yaml.string() + ":1:13: 'iterations' must be an integer, not 'many'\n");
+  EXPECT_EQ(r.err, "nnbench: error: " + yaml.string() +
+                       ":1:13: 'iterations' must be an integer, not 'many'\n");
 }
 
 TEST(BadInput, MissingConfigFile_IsNamed) {
   TempDir tmp;
   const auto r = run_nnbench("run --config /nonexistent/suite.yaml", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "nnbench: error: config file '/nonexistent/suite.yaml' does not exist or is not a file\n");
+  EXPECT_EQ(
+      r.err,
+      "nnbench: error: config file '/nonexistent/suite.yaml' does not exist or is not a file\n");
 }
 
 TEST(BadInput, UnwritableOutputDirectory_FailsBeforeRunning) {
   TempDir tmp;
   const fs::path blocker = tmp.path() / "a_file";
   std::ofstream(blocker) << "not a directory";
-  const auto r = run_nnbench("run --enable-mock --include mock --output-dir '" + (blocker / "results").string() + "'",
-                             tmp.path());
+  const auto r = run_nnbench(
+      "run --enable-mock --include mock --output-dir '" + (blocker / "results").string() + "'",
+      tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find((blocker / "results").string()), std::string::npos) << r.err;

@@ -3,12 +3,12 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace nnbench::testing {
 
@@ -42,10 +42,12 @@ class TempDir {
 };
 
 // `args` is appended to the binary path as shell text (tests quote what needs quoting).
-inline CommandResult run_command_line(const std::string& command, const std::filesystem::path& scratch) {
+inline CommandResult run_command_line(const std::string& command,
+                                      const std::filesystem::path& scratch) {
   const auto out_path = scratch / "stdout.txt";
   const auto err_path = scratch / "stderr.txt";
-  const std::string full = command + " >'" + out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
+  const std::string full =
+      command + " >'" + out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
   const int status = std::system(full.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

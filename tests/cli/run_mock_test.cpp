@@ -18,7 +18,8 @@ using testing::TempDir;
 namespace fs = std::filesystem;
 
 std::string mock_run(const fs::path& out, const std::string& extra = "") {
-  return "run --enable-mock --include mock --quiet --iterations 30 --output-dir '" + out.string() + "' " + extra;
+  return "run --enable-mock --include mock --quiet --iterations 30 --output-dir '" + out.string() +
+         "' " + extra;
 }
 
 TEST(RunMock, WritesEveryOutputFile_AndNoPartialDirectory) {
@@ -34,7 +35,8 @@ TEST(RunMock, WritesEveryOutputFile_AndNoPartialDirectory) {
     EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
   }
   const std::string csv = read_text(dir / "results.csv");
-  EXPECT_NE(csv.find("benchmark,variant,model,framework,mode,device,device_type,batch_size"), std::string::npos);
+  EXPECT_NE(csv.find("benchmark,variant,model,framework,mode,device,device_type,batch_size"),
+            std::string::npos);
   // 2 models x 2 modes x 2 batch sizes, plus the header.
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 9);
   EXPECT_NE(r.out.find("results: "), std::string::npos);
@@ -45,16 +47,18 @@ TEST(RunMock, ValidatesAgainstThePublishedSchema) {
   const auto r = run_nnbench(mock_run(tmp.path() / "results"), tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path dir = only_run_dir(tmp.path() / "results");
-  const auto v = run_command_line(std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
-                                      "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
-                                      "/docs/result.schema.json' '" + (dir / "mock.json").string() + "'",
-                                  tmp.path());
+  const auto v =
+      run_command_line(std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
+                           "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
+                           "/docs/result.schema.json' '" + (dir / "mock.json").string() + "'",
+                       tmp.path());
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 TEST(RunMock, RecordsAFailedVariant_AndExitsOne) {
   TempDir tmp;
-  const auto r = run_nnbench(mock_run(tmp.path() / "results", "--option 'mock_fail=*batch_size=8'"), tmp.path());
+  const auto r = run_nnbench(mock_run(tmp.path() / "results", "--option 'mock_fail=*batch_size=8'"),
+                             tmp.path());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("4 of 8 variant(s) failed"), std::string::npos) << r.err;
   const fs::path dir = only_run_dir(tmp.path() / "results");
@@ -68,9 +72,10 @@ TEST(Compare, FindsNoChange_BetweenTwoRunsWithOneSeed) {
   TempDir tmp;
   ASSERT_EQ(run_nnbench(mock_run(tmp.path() / "a"), tmp.path()).exit_code, 0);
   ASSERT_EQ(run_nnbench(mock_run(tmp.path() / "b"), tmp.path()).exit_code, 0);
-  const auto r = run_nnbench("compare '" + (only_run_dir(tmp.path() / "a") / "mock.json").string() + "' '" +
-                                 (only_run_dir(tmp.path() / "b") / "mock.json").string() + "'",
-                             tmp.path());
+  const auto r =
+      run_nnbench("compare '" + (only_run_dir(tmp.path() / "a") / "mock.json").string() + "' '" +
+                      (only_run_dir(tmp.path() / "b") / "mock.json").string() + "'",
+                  tmp.path());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("0 faster, 0 slower, 8 same"), std::string::npos) << r.out;
 }
@@ -78,9 +83,11 @@ TEST(Compare, FindsNoChange_BetweenTwoRunsWithOneSeed) {
 TEST(Compare, FlagsARegression_AndExitsOne) {
   TempDir tmp;
   ASSERT_EQ(run_nnbench(mock_run(tmp.path() / "a"), tmp.path()).exit_code, 0);
-  ASSERT_EQ(run_nnbench(mock_run(tmp.path() / "b", "--option mock_scale=1.5"), tmp.path()).exit_code, 0);
+  ASSERT_EQ(
+      run_nnbench(mock_run(tmp.path() / "b", "--option mock_scale=1.5"), tmp.path()).exit_code, 0);
   const fs::path base = only_run_dir(tmp.path() / "a"), slow = only_run_dir(tmp.path() / "b");
-  auto r = run_nnbench("compare '" + base.string() + "' '" + slow.string() + "' --format markdown", tmp.path());
+  auto r = run_nnbench("compare '" + base.string() + "' '" + slow.string() + "' --format markdown",
+                       tmp.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("slower"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("| "), std::string::npos) << r.out;
@@ -106,10 +113,15 @@ TEST(RunConfigFile, AppliesItsSettings_AndFlagsOverrideThem) {
     yaml << "benchmarks: [mock]\nenable_mock: true\niterations: 12\naxes:\n  batch_size: [4]\n"
          << "  mode: [eager]\noutput_dir: " << (tmp.path() / "from_yaml").string() << "\n";
   }
-  auto r = run_nnbench("run --quiet --config '" + (tmp.path() / "suite.yaml").string() + "' --dry-run", tmp.path());
+  auto r = run_nnbench(
+      "run --quiet --config '" + (tmp.path() / "suite.yaml").string() + "' --dry-run", tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "mock model=mock_small/mode=eager/batch_size=4\nmock model=mock_large/mode=eager/batch_size=4\n");
-  r = run_nnbench("run --quiet --config '" + (tmp.path() / "suite.yaml").string() + "' --iterations 7", tmp.path());
+  EXPECT_EQ(r.out,
+            "mock model=mock_small/mode=eager/batch_size=4\nmock "
+            "model=mock_large/mode=eager/batch_size=4\n");
+  r = run_nnbench(
+      "run --quiet --config '" + (tmp.path() / "suite.yaml").string() + "' --iterations 7",
+      tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path dir = only_run_dir(tmp.path() / "from_yaml");
   ASSERT_FALSE(dir.empty());

@@ -9,7 +9,8 @@ namespace nnbench {
 namespace {
 
 std::vector<Axis> sample_axes() {
-  return {string_axis("model", {"a", "b"}), string_axis("dtype", {"fp32"}, "", {"fp32", "fp16", "bf16"}),
+  return {string_axis("model", {"a", "b"}),
+          string_axis("dtype", {"fp32"}, "", {"fp32", "fp16", "bf16"}),
           int_axis("batch_size", {1, 8, 32})};
 }
 
@@ -50,7 +51,8 @@ TEST(ExpandVariants, RejectsAValueOutsideTheAllowedSet_NamingTheChoices) {
     expand_variants(sample_axes(), {{"dtype", {"fp64"}}});
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "axis 'dtype': value 'fp64' is not allowed; expected one of: fp32, fp16, bf16");
+    EXPECT_STREQ(e.what(),
+                 "axis 'dtype': value 'fp64' is not allowed; expected one of: fp32, fp16, bf16");
   }
 }
 

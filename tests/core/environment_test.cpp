@@ -22,7 +22,8 @@ TEST(CaptureEnvironment, FillsHostFacts_OnLinux) {
 }
 
 TEST(UtcTimestamp, HasIso8601AndCompactForms) {
-  EXPECT_TRUE(std::regex_match(utc_timestamp_iso8601(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  EXPECT_TRUE(
+      std::regex_match(utc_timestamp_iso8601(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
   EXPECT_TRUE(std::regex_match(utc_timestamp_compact(), std::regex(R"(\d{8}T\d{6}Z)")));
 }
 

@@ -102,7 +102,8 @@ TEST(RunMeasurement, StopsAtMaxSamples_WhenTheTargetIsOutOfReach) {
 
 TEST(RunMeasurement, StopsAtTheTimeBudget_WhenMeasuredTimeRunsOut) {
   std::vector<double> script;
-  for (int i = 0; i < 100; ++i) script.push_back(i % 2 == 0 ? 1e8 : 3e8);  // 0.1 s / 0.3 s simulated
+  for (int i = 0; i < 100; ++i)
+    script.push_back(i % 2 == 0 ? 1e8 : 3e8);  // 0.1 s / 0.3 s simulated
   LambdaBenchmark bench;
   State state = make_state();
   state.set_timer(std::make_unique<ScriptedTimer>(script));

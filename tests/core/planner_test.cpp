@@ -20,11 +20,13 @@ class OptIn final : public Benchmark {
 Registry make_registry() {
   Registry registry;
   for (const char* name : {"inference_resnet50", "inference_mlp", "training_cnn"}) {
-    registry.add({name, [] {
+    registry.add({name,
+                  [] {
                     auto bench = std::make_unique<LambdaBenchmark>();
                     bench->axes_fn = [] {
-                      return std::vector<Axis>{int_axis("batch_size", {1, 8}),
-                                               string_axis("dtype", {"fp32"}, "", {"fp32", "bf16"})};
+                      return std::vector<Axis>{
+                          int_axis("batch_size", {1, 8}),
+                          string_axis("dtype", {"fp32"}, "", {"fp32", "bf16"})};
                     };
                     return bench;
                   },
@@ -61,7 +63,8 @@ TEST(GlobMatch, HandlesStarsAndQuestionMarks) {
 TEST(PlanRun, SelectsAllButOptIn_WhenNoFilters) {
   const Registry registry = make_registry();
   const auto plan = plan_run(RunConfig{}, registry);
-  EXPECT_EQ(names(plan), (std::vector<std::string>{"inference_resnet50", "inference_mlp", "training_cnn"}));
+  EXPECT_EQ(names(plan),
+            (std::vector<std::string>{"inference_resnet50", "inference_mlp", "training_cnn"}));
   EXPECT_EQ(plan[0].variants.size(), 2u);
 }
 
@@ -107,7 +110,8 @@ TEST(PlanRun, NamesTheBenchmark_WhenAnAxisValueIsRejected) {
   config.include = {"training_cnn"};
   config.axes["dtype"] = {"fp8"};
   EXPECT_EQ(error_of(config, registry),
-            "benchmark 'training_cnn': axis 'dtype': value 'fp8' is not allowed; expected one of: fp32, bf16");
+            "benchmark 'training_cnn': axis 'dtype': value 'fp8' is not allowed; expected one of: "
+            "fp32, bf16");
 }
 
 TEST(PlanRun, Fails_WhenFiltersLeaveNothing) {

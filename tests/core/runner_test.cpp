@@ -53,11 +53,13 @@ TEST(RunVariant, RecordsLatencyThroughputAndMemory_WhenTheBenchmarkSucceeds) {
 TEST(ExecutePlan, IsolatesAFailingVariant_AndGoesOn) {
   Registry registry;
   LambdaBenchmark* instance = nullptr;
-  registry.add({"flaky", [&instance] {
+  registry.add({"flaky",
+                [&instance] {
                   auto bench = std::make_unique<LambdaBenchmark>();
                   bench->axes_fn = [] { return std::vector<Axis>{int_axis("x", {1, 2, 3})}; };
                   bench->run_fn = [](State& s) {
-                    if (s.get_int("x") == 2) throw std::runtime_error("boom at x=2\nbacktrace line");
+                    if (s.get_int("x") == 2)
+                      throw std::runtime_error("boom at x=2\nbacktrace line");
                   };
                   instance = bench.get();
                   return bench;
@@ -101,7 +103,8 @@ TEST(RunVariant, MarksFailed_WhenOutOfMemory) {
 
 TEST(ExecutePlan, SkipsTheRest_WhenAStopIsRequested) {
   Registry registry;
-  registry.add({"b", [] {
+  registry.add({"b",
+                [] {
                   auto bench = std::make_unique<LambdaBenchmark>();
                   bench->axes_fn = [] { return std::vector<Axis>{int_axis("x", {1, 2})}; };
                   return bench;
@@ -109,7 +112,8 @@ TEST(ExecutePlan, SkipsTheRest_WhenAStopIsRequested) {
                 "test"});
   const std::atomic<bool> stop{true};
   const RunConfig config = small_config();
-  const std::vector<Result> results = execute_plan(plan_run(config, registry), config, nullptr, &stop);
+  const std::vector<Result> results =
+      execute_plan(plan_run(config, registry), config, nullptr, &stop);
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].status, ResultStatus::Skipped);
   EXPECT_EQ(results[0].reason, "run interrupted before this variant");

@@ -6,9 +6,9 @@ namespace nnbench::cli {
 // Exit codes, documented in README.md.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailures = 1,    // some variants failed, or compare found a significant regression
-  kExitBadInput = 2,    // unknown option/benchmark/axis value, malformed file, unwritable output
-  kExitInternal = 3,    // a bug: an exception nnbench did not expect
+  kExitFailures = 1,  // some variants failed, or compare found a significant regression
+  kExitBadInput = 2,  // unknown option/benchmark/axis value, malformed file, unwritable output
+  kExitInternal = 3,  // a bug: an exception nnbench did not expect
   kExitInterrupted = 130,
 };
 

@@ -4,9 +4,9 @@
 //
 //   class MyBench final : public nnbench::Benchmark {
 //     std::string description() const override { return "what it measures"; }
-//     std::vector<nnbench::Axis> axes() const override { return {nnbench::int_axis("batch_size", {1, 8})}; }
-//     void setup(nnbench::State& state) override { ... build inputs ... }
-//     void run_once(nnbench::State& state) override { ... the measured work ... }
+//     std::vector<nnbench::Axis> axes() const override { return {nnbench::int_axis("batch_size",
+//     {1, 8})}; } void setup(nnbench::State& state) override { ... build inputs ... } void
+//     run_once(nnbench::State& state) override { ... the measured work ... }
 //   };
 //   NNBENCH_REGISTER(MyBench, "my_bench");
 #pragma once
@@ -70,6 +70,6 @@ struct Registrar {
 #define NNBENCH_CONCAT_INNER(a, b) a##b
 #define NNBENCH_CONCAT(a, b) NNBENCH_CONCAT_INNER(a, b)
 // Registers a Benchmark subclass under a name; one line, in the benchmark's own file.
-#define NNBENCH_REGISTER(Class, name)                                                  \
+#define NNBENCH_REGISTER(Class, name)                                                \
   static const ::nnbench::Registrar NNBENCH_CONCAT(nnbench_registrar_, __COUNTER__)( \
       name, [] { return std::unique_ptr<::nnbench::Benchmark>(new Class()); }, __FILE__)

@@ -29,13 +29,13 @@ struct Environment {
   int physical_cores = 0;
   std::int64_t memory_total_bytes = 0;
   std::vector<CpuCache> caches;
-  std::string os;       // PRETTY_NAME of /etc/os-release
-  std::string kernel;   // uname -sr
-  std::string arch;     // uname -m
+  std::string os;      // PRETTY_NAME of /etc/os-release
+  std::string kernel;  // uname -sr
+  std::string arch;    // uname -m
   std::string compiler;
   std::string cxx_flags;
-  std::string build_type;  // Release, Debug, ...
-  bool debug_build = false;       // assertions or no optimisation: figures are not representative
+  std::string build_type;    // Release, Debug, ...
+  bool debug_build = false;  // assertions or no optimisation: figures are not representative
   std::string nnbench_version;
   std::string git_commit;  // of the nnbench source tree; empty when unknown
   bool git_dirty = false;

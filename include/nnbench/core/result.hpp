@@ -38,7 +38,7 @@ struct Provenance {
   double target_rse = 0;
   double achieved_rse = 0;
   double measured_time_s = 0;
-  double wall_time_s = 0;    // the whole variant: setup, warm-up, sampling, teardown
+  double wall_time_s = 0;  // the whole variant: setup, warm-up, sampling, teardown
   double setup_time_s = 0;
   std::string build_type;
   std::vector<std::string> notes;  // e.g. "peak RSS covers the whole process"

@@ -15,13 +15,13 @@ struct Statistics {
   std::size_t count = 0;
   double mean = 0, std = 0, min = 0, max = 0;
   double median = 0, p25 = 0, p75 = 0, p90 = 0, p95 = 0, p99 = 0;
-  double cv = 0;                    // coefficient of variation: std / mean
-  double relative_std_error = 0;    // std / sqrt(n) / mean: the noise of the mean
-  double median_ci_low = 0;         // distribution-free confidence interval of the median
-  double median_ci_high = 0;        // (order statistics of a binomial(n, 1/2))
-  double median_ci_level = 0;       // the coverage actually achieved (>= 0.95 when n >= 6)
-  std::size_t outliers_low = 0;     // samples < p25 - 1.5 IQR
-  std::size_t outliers_high = 0;    // samples > p75 + 1.5 IQR
+  double cv = 0;                  // coefficient of variation: std / mean
+  double relative_std_error = 0;  // std / sqrt(n) / mean: the noise of the mean
+  double median_ci_low = 0;       // distribution-free confidence interval of the median
+  double median_ci_high = 0;      // (order statistics of a binomial(n, 1/2))
+  double median_ci_level = 0;     // the coverage actually achieved (>= 0.95 when n >= 6)
+  std::size_t outliers_low = 0;   // samples < p25 - 1.5 IQR
+  std::size_t outliers_high = 0;  // samples > p75 + 1.5 IQR
 };
 
 // Computes all figures. Throws std::invalid_argument on an empty span or a non-finite sample.

@@ -31,7 +31,8 @@ class SteadyTimer final : public Timer {
   void start() override { start_ = std::chrono::steady_clock::now(); }
   void stop() override { stop_ = std::chrono::steady_clock::now(); }
   double elapsed_ns() override {
-    return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(stop_ - start_).count());
+    return static_cast<double>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(stop_ - start_).count());
   }
   std::string kind() const override { return "host_steady_clock"; }
   std::string synchronization() const override { return "none (host work)"; }

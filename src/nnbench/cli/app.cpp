@@ -1,8 +1,8 @@
 // Argument parsing (CLI11) and the error boundary: every error becomes one line and an exit code.
 #include "nnbench/cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "nnbench/cli/commands.hpp"
 #include "nnbench/core/error.hpp"
@@ -13,28 +13,39 @@ namespace {
 void add_run_options(CLI::App& run, RunCommandOptions& o) {
   MeasurementConfig& m = o.config.measurement;
   run.add_option("--config", o.config_file, "YAML file with benchmarks, axes, iterations, output");
-  run.add_option("--include", o.include, "benchmarks to run (glob, repeatable or comma-separated)")->delimiter(',');
+  run.add_option("--include", o.include, "benchmarks to run (glob, repeatable or comma-separated)")
+      ->delimiter(',');
   run.add_option("--exclude", o.exclude, "benchmarks to leave out (glob)")->delimiter(',');
   run.add_option("--axis", o.axis_texts, "NAME=V1,V2: replace an axis's values (repeatable)");
-  run.add_option("--option", o.option_texts, "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");
+  run.add_option("--option", o.option_texts,
+                 "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");
   run.add_flag("--enable-mock", o.config.enable_mock, "also run the synthetic mock benchmark");
   run.add_flag("--quick", o.config.quick, "small sizes and few iterations (CI, make bench)");
-  run.add_option("--warmup", m.warmup_iterations, "warm-up iterations per variant")->capture_default_str();
-  run.add_option("--iterations", m.iterations, "samples per variant in fixed mode")->capture_default_str();
+  run.add_option("--warmup", m.warmup_iterations, "warm-up iterations per variant")
+      ->capture_default_str();
+  run.add_option("--iterations", m.iterations, "samples per variant in fixed mode")
+      ->capture_default_str();
   run.add_option("--iterations-per-sample", m.iterations_per_sample,
-                 "calls timed together as one sample (0: calibrate to --min-sample-time)")->capture_default_str();
-  run.add_option("--min-sample-time", m.min_sample_time_ms, "ms per sample when calibrating")->capture_default_str();
-  run.add_flag_callback("--adaptive", [&m] { m.mode = SamplingMode::Adaptive; },
-                        "sample until the relative standard error of the mean is under --target-rse");
-  run.add_option("--target-rse", m.target_rse, "adaptive noise target (0.005 = 0.5%)")->capture_default_str();
+                 "calls timed together as one sample (0: calibrate to --min-sample-time)")
+      ->capture_default_str();
+  run.add_option("--min-sample-time", m.min_sample_time_ms, "ms per sample when calibrating")
+      ->capture_default_str();
+  run.add_flag_callback(
+      "--adaptive", [&m] { m.mode = SamplingMode::Adaptive; },
+      "sample until the relative standard error of the mean is under --target-rse");
+  run.add_option("--target-rse", m.target_rse, "adaptive noise target (0.005 = 0.5%)")
+      ->capture_default_str();
   run.add_option("--min-samples", m.min_samples, "adaptive: fewest samples")->capture_default_str();
   run.add_option("--max-samples", m.max_samples, "adaptive: most samples")->capture_default_str();
-  run.add_option("--time-budget", m.time_budget_s, "adaptive: measured seconds per variant")->capture_default_str();
-  run.add_option("--timeout", m.timeout_s, "wall-clock seconds of sampling per variant")->capture_default_str();
+  run.add_option("--time-budget", m.time_budget_s, "adaptive: measured seconds per variant")
+      ->capture_default_str();
+  run.add_option("--timeout", m.timeout_s, "wall-clock seconds of sampling per variant")
+      ->capture_default_str();
   run.add_option("--device", o.config.device, "cpu, cuda or cuda:N")->capture_default_str();
   run.add_option("--seed", o.config.seed, "seed for inputs and weights")->capture_default_str();
   run.add_option("--threads", o.threads, "LibTorch intra-op threads (0: LibTorch's default)");
-  run.add_option("--output-dir", o.config.output_dir, "where results/<UTC timestamp>/ goes")->capture_default_str();
+  run.add_option("--output-dir", o.config.output_dir, "where results/<UTC timestamp>/ goes")
+      ->capture_default_str();
   run.add_flag("--quiet,-q", o.quiet, "no progress line or summary table");
   run.add_flag("--dry-run", o.list_only, "print the planned variants and exit");
 }
@@ -73,12 +84,19 @@ int run_app(int argc, char** argv) {
   CompareCommandOptions compare_options;
   CLI::App* compare = app.add_subcommand(
       "compare", "compare two result files or directories; exit 1 on a significant regression");
-  compare->add_option("base", compare_options.base, "baseline result JSON file or run directory")->required();
-  compare->add_option("new", compare_options.candidate, "new result JSON file or run directory")->required();
-  compare->add_option("--metric", compare_options.metric, "metric to compare")->capture_default_str();
-  compare->add_option("--threshold", compare_options.threshold, "relative change that counts (0.05 = 5%)")
+  compare->add_option("base", compare_options.base, "baseline result JSON file or run directory")
+      ->required();
+  compare->add_option("new", compare_options.candidate, "new result JSON file or run directory")
+      ->required();
+  compare->add_option("--metric", compare_options.metric, "metric to compare")
       ->capture_default_str();
-  compare->add_option("--alpha", compare_options.alpha, "significance level of the Mann-Whitney U test")
+  compare
+      ->add_option("--threshold", compare_options.threshold,
+                   "relative change that counts (0.05 = 5%)")
+      ->capture_default_str();
+  compare
+      ->add_option("--alpha", compare_options.alpha,
+                   "significance level of the Mann-Whitney U test")
       ->capture_default_str();
   compare->add_option("--format", compare_options.format, "terminal or markdown")
       ->check(CLI::IsMember({"terminal", "markdown"}))

@@ -9,9 +9,12 @@ namespace {
 
 const char* type_name(AxisType type) {
   switch (type) {
-    case AxisType::Int: return "int";
-    case AxisType::Float: return "float";
-    case AxisType::String: return "string";
+    case AxisType::Int:
+      return "int";
+    case AxisType::Float:
+      return "float";
+    case AxisType::String:
+      return "string";
   }
   return "?";
 }

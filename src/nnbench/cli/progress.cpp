@@ -17,13 +17,14 @@ std::string format_duration(double seconds) {
 ProgressLine::ProgressLine(std::FILE* stream, bool enabled)
     : stream_(stream), active_(enabled && isatty(fileno(stream))), started_ns_(steady_now_ns()) {}
 
-void ProgressLine::on_variant_start(std::size_t index, std::size_t total, const std::string& benchmark,
-                                    const Variant& variant) {
+void ProgressLine::on_variant_start(std::size_t index, std::size_t total,
+                                    const std::string& benchmark, const Variant& variant) {
   if (!active_) return;
   const double elapsed_s = static_cast<double>(steady_now_ns() - started_ns_) * 1e-9;
   std::string eta = "ETA --";
-  if (index > 0) eta = "ETA " + format_duration(elapsed_s / static_cast<double>(index) *
-                                                static_cast<double>(total - index));
+  if (index > 0)
+    eta = "ETA " + format_duration(elapsed_s / static_cast<double>(index) *
+                                   static_cast<double>(total - index));
   std::string line = fmt::format("[{}/{}] {} {}  elapsed {}  {}", index + 1, total, benchmark,
                                  variant.name(), format_duration(elapsed_s), eta);
   if (line.size() > 120) line = line.substr(0, 117) + "...";

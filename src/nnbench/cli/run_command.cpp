@@ -28,7 +28,8 @@ std::atomic<bool> g_stop_requested{false};
 extern "C" void request_stop(int) { g_stop_requested.store(true); }
 
 bool flag_set(const RunCommandOptions& options, const std::string& name) {
-  return std::find(options.set_flags.begin(), options.set_flags.end(), name) != options.set_flags.end();
+  return std::find(options.set_flags.begin(), options.set_flags.end(), name) !=
+         options.set_flags.end();
 }
 
 // Command-line values override the config file's.
@@ -46,7 +47,8 @@ RunConfig effective_config(RunCommandOptions& options, int& threads) {
     };
     pick("--warmup", from_file.measurement.warmup_iterations, cli.measurement.warmup_iterations);
     pick("--iterations", from_file.measurement.iterations, cli.measurement.iterations);
-    pick("--iterations-per-sample", from_file.measurement.iterations_per_sample, cli.measurement.iterations_per_sample);
+    pick("--iterations-per-sample", from_file.measurement.iterations_per_sample,
+         cli.measurement.iterations_per_sample);
     pick("--adaptive", from_file.measurement.mode, cli.measurement.mode);
     pick("--target-rse", from_file.measurement.target_rse, cli.measurement.target_rse);
     pick("--min-samples", from_file.measurement.min_samples, cli.measurement.min_samples);
@@ -94,9 +96,10 @@ void print_summary(const std::vector<Result>& results, std::FILE* stream) {
   table.header = {"benchmark", "variant", "status", "latency (median)", "throughput", "stop"};
   table.right_aligned = {false, false, false, true, true, false};
   for (const Result& r : results) {
-    table.rows.push_back({r.benchmark, r.variant.name(),
-                          r.status == ResultStatus::Ok ? "ok" : to_string(r.status) + ": " + r.reason,
-                          headline(r, "latency_ms"), headline(r, "throughput"), r.provenance.stop_reason});
+    table.rows.push_back(
+        {r.benchmark, r.variant.name(),
+         r.status == ResultStatus::Ok ? "ok" : to_string(r.status) + ": " + r.reason,
+         headline(r, "latency_ms"), headline(r, "throughput"), r.provenance.stop_reason});
   }
   fmt::print(stream, "{}", render_plain_table(table));
 }
@@ -112,7 +115,8 @@ int run_command(RunCommandOptions options) {
   for (const PlannedBenchmark& planned : plan) total += planned.variants.size();
   if (options.list_only) {
     for (const PlannedBenchmark& planned : plan) {
-      for (const Variant& variant : planned.variants) fmt::print("{} {}\n", planned.info->name, variant.name());
+      for (const Variant& variant : planned.variants)
+        fmt::print("{} {}\n", planned.info->name, variant.name());
     }
     return kExitOk;
   }
@@ -127,21 +131,25 @@ int run_command(RunCommandOptions options) {
   run_info.environment = capture_environment();
   engine::add_torch_environment(run_info.environment);
 
-  OutputDirectory output(config.output_dir, unique_run_id(config.output_dir, utc_timestamp_compact()));
+  OutputDirectory output(config.output_dir,
+                         unique_run_id(config.output_dir, utc_timestamp_compact()));
   run_info.run_id = output.run_id();
 
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   console->set_level(options.quiet ? spdlog::level::warn : spdlog::level::info);
   console->set_pattern("%^%l%$: %v");
-  auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>((output.path() / "run.log").string(), true);
+  auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(
+      (output.path() / "run.log").string(), true);
   file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   spdlog::logger log("nnbench", {console, file});
   log.set_level(spdlog::level::info);
   log.flush_on(spdlog::level::info);
 
   if (run_info.environment.debug_build) {
-    log.warn("this nnbench is a {} build with assertions or without optimisation: timings are not "
-             "representative (recorded in every result)", run_info.environment.build_type);
+    log.warn(
+        "this nnbench is a {} build with assertions or without optimisation: timings are not "
+        "representative (recorded in every result)",
+        run_info.environment.build_type);
   }
   log.info("run {}: {} benchmark(s), {} variant(s), device {}, writing to {}", run_info.run_id,
            plan.size(), total, config.device, output.partial_path().string());
@@ -152,18 +160,20 @@ int run_command(RunCommandOptions options) {
 
   struct LoggingProgress final : RunObserver {
     LoggingProgress(spdlog::logger& log, bool quiet) : log(log), line(stderr, !quiet) {}
-    void on_variant_start(std::size_t i, std::size_t n, const std::string& b, const Variant& v) override {
+    void on_variant_start(std::size_t i, std::size_t n, const std::string& b,
+                          const Variant& v) override {
       line.on_variant_start(i, n, b, v);
     }
     void on_variant_end(std::size_t i, std::size_t n, const Result& r) override {
       line.clear();
       const Metric* latency = r.find_metric("latency_ms");
       if (r.status == ResultStatus::Ok) {
-        log.info("[{}/{}] {} {}: median {} ms ({} samples, {})", i + 1, n, r.benchmark, r.variant.name(),
-                 latency ? format_significant(latency->value) : "-", r.provenance.sample_count,
-                 r.provenance.stop_reason);
+        log.info("[{}/{}] {} {}: median {} ms ({} samples, {})", i + 1, n, r.benchmark,
+                 r.variant.name(), latency ? format_significant(latency->value) : "-",
+                 r.provenance.sample_count, r.provenance.stop_reason);
       } else {
-        log.warn("[{}/{}] {} {}: {}: {}", i + 1, n, r.benchmark, r.variant.name(), to_string(r.status), r.reason);
+        log.warn("[{}/{}] {} {}: {}: {}", i + 1, n, r.benchmark, r.variant.name(),
+                 to_string(r.status), r.reason);
       }
     }
     spdlog::logger& log;
@@ -185,12 +195,13 @@ int run_command(RunCommandOptions options) {
   if (!options.quiet) print_summary(results, stdout);
   fmt::print("results: {}  (report: {})\n", final_dir.string(), (final_dir / "report.md").string());
   if (g_stop_requested.load()) {
-    fmt::print(stderr, "nnbench: run interrupted; the remaining variants are recorded as skipped\n");
+    fmt::print(stderr,
+               "nnbench: run interrupted; the remaining variants are recorded as skipped\n");
     return kExitInterrupted;
   }
   if (failed > 0) {
-    fmt::print(stderr, "nnbench: {} of {} variant(s) failed; see the reasons above and in {}\n", failed,
-               results.size(), (final_dir / "report.md").string());
+    fmt::print(stderr, "nnbench: {} of {} variant(s) failed; see the reasons above and in {}\n",
+               failed, results.size(), (final_dir / "report.md").string());
     return kExitFailures;
   }
   return kExitOk;

@@ -74,7 +74,8 @@ const std::string& Variant::at(const std::string& axis) const {
 }
 
 bool Variant::has(const std::string& axis) const {
-  return std::any_of(values.begin(), values.end(), [&](const auto& kv) { return kv.first == axis; });
+  return std::any_of(values.begin(), values.end(),
+                     [&](const auto& kv) { return kv.first == axis; });
 }
 
 void validate_axis_value(const Axis& axis, const std::string& value) {
@@ -91,7 +92,8 @@ void validate_axis_value(const Axis& axis, const std::string& value) {
   }
 }
 
-std::vector<Variant> expand_variants(const std::vector<Axis>& axes, const AxisOverrides& overrides) {
+std::vector<Variant> expand_variants(const std::vector<Axis>& axes,
+                                     const AxisOverrides& overrides) {
   std::vector<Variant> variants{Variant{}};
   for (const Axis& axis : axes) {
     const auto override_it = overrides.find(axis.name);
@@ -116,16 +118,19 @@ std::pair<std::string, std::vector<std::string>> parse_axis_override(const std::
   const auto eq = text.find('=');
   const std::string name = trim(text.substr(0, eq));
   if (eq == std::string::npos || name.empty()) {
-    throw InputError(fmt::format("--axis '{}': expected NAME=V1,V2,... (e.g. batch_size=1,8,32)", text));
+    throw InputError(
+        fmt::format("--axis '{}': expected NAME=V1,V2,... (e.g. batch_size=1,8,32)", text));
   }
   std::vector<std::string> values;
   std::string rest = text.substr(eq + 1);
   std::size_t start = 0;
   while (start <= rest.size()) {
     const auto comma = rest.find(',', start);
-    const std::string value = trim(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    const std::string value =
+        trim(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (value.empty()) {
-      throw InputError(fmt::format("--axis '{}': empty value in the list for axis '{}'", text, name));
+      throw InputError(
+          fmt::format("--axis '{}': empty value in the list for axis '{}'", text, name));
     }
     if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
     if (comma == std::string::npos) break;

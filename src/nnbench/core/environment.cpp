@@ -35,7 +35,8 @@ std::string find_key(const std::string& path, const std::string& key, char separ
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) {
     const auto pos = line.find(separator);
-    if (pos != std::string::npos && trim(line.substr(0, pos)) == key) return trim(line.substr(pos + 1));
+    if (pos != std::string::npos && trim(line.substr(0, pos)) == key)
+      return trim(line.substr(pos + 1));
   }
   return "";
 }
@@ -137,9 +138,9 @@ Environment capture_environment() {
   const std::string source_dir = NNBENCH_SOURCE_DIR;
   env.git_commit = run_command("git -C '" + source_dir + "' rev-parse HEAD 2>/dev/null");
   if (!env.git_commit.empty()) {
-    env.git_dirty =
-        !run_command("git -C '" + source_dir + "' status --porcelain --untracked-files=no 2>/dev/null")
-             .empty();
+    env.git_dirty = !run_command("git -C '" + source_dir +
+                                 "' status --porcelain --untracked-files=no 2>/dev/null")
+                         .empty();
   }
   std::istringstream load(read_first_line("/proc/loadavg"));
   load >> env.load_average_1m;

@@ -16,27 +16,39 @@ namespace nnbench {
 
 std::string to_string(StopReason reason) {
   switch (reason) {
-    case StopReason::FixedCount: return "fixed_count";
-    case StopReason::NoiseTarget: return "noise_target";
-    case StopReason::MaxSamples: return "max_samples";
-    case StopReason::TimeBudget: return "time_budget";
-    case StopReason::Timeout: return "timeout";
-    case StopReason::Interrupted: return "interrupted";
+    case StopReason::FixedCount:
+      return "fixed_count";
+    case StopReason::NoiseTarget:
+      return "noise_target";
+    case StopReason::MaxSamples:
+      return "max_samples";
+    case StopReason::TimeBudget:
+      return "time_budget";
+    case StopReason::Timeout:
+      return "timeout";
+    case StopReason::Interrupted:
+      return "interrupted";
   }
   return "unknown";
 }
 
-std::string to_string(SamplingMode mode) { return mode == SamplingMode::Fixed ? "fixed" : "adaptive"; }
+std::string to_string(SamplingMode mode) {
+  return mode == SamplingMode::Fixed ? "fixed" : "adaptive";
+}
 
 void validate(const MeasurementConfig& c) {
   auto fail = [](const std::string& what) { throw InputError("measurement setting " + what); };
-  if (c.warmup_iterations < 0) fail(fmt::format("warmup_iterations={}: expected >= 0", c.warmup_iterations));
+  if (c.warmup_iterations < 0)
+    fail(fmt::format("warmup_iterations={}: expected >= 0", c.warmup_iterations));
   if (c.iterations < 1) fail(fmt::format("iterations={}: expected >= 1", c.iterations));
   if (c.iterations_per_sample < 0) {
-    fail(fmt::format("iterations_per_sample={}: expected >= 1, or 0 to calibrate", c.iterations_per_sample));
+    fail(fmt::format("iterations_per_sample={}: expected >= 1, or 0 to calibrate",
+                     c.iterations_per_sample));
   }
-  if (!(c.min_sample_time_ms > 0)) fail(fmt::format("min_sample_time_ms={}: expected > 0", c.min_sample_time_ms));
-  if (!(c.target_rse > 0 && c.target_rse < 1)) fail(fmt::format("target_rse={}: expected in (0, 1)", c.target_rse));
+  if (!(c.min_sample_time_ms > 0))
+    fail(fmt::format("min_sample_time_ms={}: expected > 0", c.min_sample_time_ms));
+  if (!(c.target_rse > 0 && c.target_rse < 1))
+    fail(fmt::format("target_rse={}: expected in (0, 1)", c.target_rse));
   if (c.min_samples < 2) fail(fmt::format("min_samples={}: expected >= 2", c.min_samples));
   if (c.max_samples < c.min_samples) {
     fail(fmt::format("max_samples={}: expected >= min_samples ({})", c.max_samples, c.min_samples));
@@ -58,7 +70,9 @@ double ns_between(Clock::time_point a, Clock::time_point b) {
 class Sampler {
  public:
   Sampler(Benchmark& benchmark, State& state)
-      : benchmark_(benchmark), state_(state), timer_(state.timer()),
+      : benchmark_(benchmark),
+        state_(state),
+        timer_(state.timer()),
         host_clock_(dynamic_cast<SteadyTimer*>(&timer_) != nullptr) {}
 
   // Mean nanoseconds per call over k calls; `now` is set to a steady-clock reading after them.
@@ -89,7 +103,8 @@ class Sampler {
 };
 
 // Doubles the calls per sample until one sample lasts min_sample_time_ms (timeit's autorange).
-int calibrate_iterations(Sampler& sampler, const MeasurementConfig& config, Clock::time_point deadline) {
+int calibrate_iterations(Sampler& sampler, const MeasurementConfig& config,
+                         Clock::time_point deadline) {
   const double target_ns = config.min_sample_time_ms * 1e6;
   int k = 1;
   Clock::time_point now;

@@ -26,7 +26,8 @@ std::vector<std::string> names_of(const Registry& registry) {
 std::string unknown_benchmark_message(const std::string& pattern, const Registry& registry) {
   const std::vector<std::string> names = names_of(registry);
   std::string message = fmt::format("--include '{}' matches no benchmark", pattern);
-  if (auto best = closest_match(pattern, names)) message += fmt::format("; did you mean '{}'?", *best);
+  if (auto best = closest_match(pattern, names))
+    message += fmt::format("; did you mean '{}'?", *best);
   return message + fmt::format(" (known: {}; `nnbench list` shows them)", fmt::join(names, ", "));
 }
 
@@ -35,8 +36,9 @@ std::string unknown_benchmark_message(const std::string& pattern, const Registry
 std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& registry) {
   validate(config.measurement);
   for (const std::string& pattern : config.include) {
-    const bool matched = std::any_of(registry.all().begin(), registry.all().end(),
-                                     [&](const BenchmarkInfo& b) { return glob_match(pattern, b.name); });
+    const bool matched =
+        std::any_of(registry.all().begin(), registry.all().end(),
+                    [&](const BenchmarkInfo& b) { return glob_match(pattern, b.name); });
     if (!matched) throw InputError(unknown_benchmark_message(pattern, registry));
   }
 
@@ -68,7 +70,8 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
     if (!known_axes.count(axis)) {
       const std::vector<std::string> candidates(known_axes.begin(), known_axes.end());
       std::string message = fmt::format("--axis '{}': no selected benchmark has this axis", axis);
-      if (auto best = closest_match(axis, candidates)) message += fmt::format("; did you mean '{}'?", *best);
+      if (auto best = closest_match(axis, candidates))
+        message += fmt::format("; did you mean '{}'?", *best);
       throw InputError(message + fmt::format(" (axes: {})", fmt::join(candidates, ", ")));
     }
     if (values.empty()) throw InputError(fmt::format("--axis '{}': no values given", axis));

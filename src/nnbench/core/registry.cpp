@@ -24,7 +24,8 @@ const BenchmarkInfo* Registry::find(const std::string& name) const {
 
 Registrar::Registrar(std::string name, std::function<std::unique_ptr<Benchmark>()> factory,
                      std::string source_file) {
-  Registry::global().add(BenchmarkInfo{std::move(name), std::move(factory), std::move(source_file)});
+  Registry::global().add(
+      BenchmarkInfo{std::move(name), std::move(factory), std::move(source_file)});
 }
 
 }  // namespace nnbench

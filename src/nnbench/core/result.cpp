@@ -7,20 +7,25 @@ namespace nnbench {
 
 std::string to_string(ResultStatus status) {
   switch (status) {
-    case ResultStatus::Ok: return "ok";
-    case ResultStatus::Failed: return "failed";
-    case ResultStatus::Skipped: return "skipped";
-    case ResultStatus::Unavailable: return "unavailable";
+    case ResultStatus::Ok:
+      return "ok";
+    case ResultStatus::Failed:
+      return "failed";
+    case ResultStatus::Skipped:
+      return "skipped";
+    case ResultStatus::Unavailable:
+      return "unavailable";
   }
   return "unknown";
 }
 
 ResultStatus parse_result_status(const std::string& text) {
-  for (ResultStatus s : {ResultStatus::Ok, ResultStatus::Failed, ResultStatus::Skipped,
-                         ResultStatus::Unavailable}) {
+  for (ResultStatus s :
+       {ResultStatus::Ok, ResultStatus::Failed, ResultStatus::Skipped, ResultStatus::Unavailable}) {
     if (to_string(s) == text) return s;
   }
-  throw InputError("unknown result status '" + text + "'; expected ok, failed, skipped or unavailable");
+  throw InputError("unknown result status '" + text +
+                   "'; expected ok, failed, skipped or unavailable");
 }
 
 const Metric* Result::find_metric(const std::string& name) const {

@@ -10,7 +10,8 @@ std::map<std::string, std::string> RunConfig::flatten() const {
   std::map<std::string, std::string> flat;
   flat["include"] = fmt::format("{}", fmt::join(include, ","));
   flat["exclude"] = fmt::format("{}", fmt::join(exclude, ","));
-  for (const auto& [axis, values] : axes) flat["axis." + axis] = fmt::format("{}", fmt::join(values, ","));
+  for (const auto& [axis, values] : axes)
+    flat["axis." + axis] = fmt::format("{}", fmt::join(values, ","));
   flat["enable_mock"] = enable_mock ? "true" : "false";
   flat["quick"] = quick ? "true" : "false";
   flat["device"] = device;

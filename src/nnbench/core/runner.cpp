@@ -17,7 +17,8 @@ std::string short_reason(const std::string& text) {
   std::size_t start = 0;
   while (start < text.size()) {
     const auto end = text.find('\n', start);
-    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (line.find_first_not_of(" \t\r") != std::string::npos) {
       return line.size() > 500 ? line.substr(0, 497) + "..." : line;
     }
@@ -29,7 +30,8 @@ std::string short_reason(const std::string& text) {
 
 Metric sampled_metric(std::string name, std::string unit, std::vector<double> samples,
                       bool higher_is_better) {
-  Metric metric{std::move(name), std::move(unit), 0, std::nullopt, std::move(samples), higher_is_better};
+  Metric metric{std::move(name), std::move(unit),    0,
+                std::nullopt,    std::move(samples), higher_is_better};
   if (!metric.samples.empty()) {
     metric.statistics = compute_statistics(metric.samples);
     metric.value = metric.statistics->median;
@@ -60,12 +62,12 @@ void add_timing_metrics(Result& result, const Measurement& m, const State& state
     result.metrics.push_back(sampled_metric("throughput", state.items_unit() + "/s", rates, true));
   }
   if (state.flops_per_iteration() > 0 && median_s > 0) {
-    result.metrics.push_back(
-        single_metric("compute_flop_per_s", "FLOP/s", state.flops_per_iteration() / median_s, true));
+    result.metrics.push_back(single_metric("compute_flop_per_s", "FLOP/s",
+                                           state.flops_per_iteration() / median_s, true));
   }
   if (state.bytes_per_iteration() > 0 && median_s > 0) {
-    result.metrics.push_back(
-        single_metric("bandwidth_bytes_per_s", "bytes/s", state.bytes_per_iteration() / median_s, true));
+    result.metrics.push_back(single_metric("bandwidth_bytes_per_s", "bytes/s",
+                                           state.bytes_per_iteration() / median_s, true));
   }
 }
 
@@ -115,21 +117,26 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     add_timing_metrics(result, measurement, state);
     fill_provenance(result.provenance, measurement, state, config.measurement, state);
     for (const MemoryFigure& figure : host_memory.end()) {
-      result.metrics.push_back(single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
+      result.metrics.push_back(
+          single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
     }
     if (host_memory.peak_is_since_process_start()) {
-      result.provenance.notes.push_back("peak_rss_bytes covers the whole process: the kernel refused a peak reset");
+      result.provenance.notes.push_back(
+          "peak_rss_bytes covers the whole process: the kernel refused a peak reset");
     }
     for (auto& probe : state.memory_probes()) {
       for (const MemoryFigure& figure : probe->end()) {
-        result.metrics.push_back(single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
+        result.metrics.push_back(
+            single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
       }
     }
     for (const ExtraMetric& extra : state.extra_metrics()) {
       if (extra.samples.empty()) {
-        result.metrics.push_back(single_metric(extra.name, extra.unit, extra.value, extra.higher_is_better));
+        result.metrics.push_back(
+            single_metric(extra.name, extra.unit, extra.value, extra.higher_is_better));
       } else {
-        result.metrics.push_back(sampled_metric(extra.name, extra.unit, extra.samples, extra.higher_is_better));
+        result.metrics.push_back(
+            sampled_metric(extra.name, extra.unit, extra.samples, extra.higher_is_better));
       }
     }
   } catch (const SkipError& e) {
@@ -187,11 +194,22 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
       if (observer) observer->on_variant_start(index, total, planned.info->name, variant);
       Result result;
       if (stop_requested && stop_requested->load()) {
-        result = Result{planned.info->name, variant, {}, ResultStatus::Skipped,
-                        "run interrupted before this variant", {}, {}, utc_timestamp_iso8601()};
+        result = Result{planned.info->name,
+                        variant,
+                        {},
+                        ResultStatus::Skipped,
+                        "run interrupted before this variant",
+                        {},
+                        {},
+                        utc_timestamp_iso8601()};
       } else if (!benchmark) {
-        result = Result{planned.info->name, variant, {}, ResultStatus::Failed,
-                        "constructing the benchmark failed: " + construction_error, {}, {},
+        result = Result{planned.info->name,
+                        variant,
+                        {},
+                        ResultStatus::Failed,
+                        "constructing the benchmark failed: " + construction_error,
+                        {},
+                        {},
                         utc_timestamp_iso8601()};
       } else {
         result = run_variant(*benchmark, planned.info->name, variant, config, stop_requested);

@@ -63,7 +63,8 @@ void State::set_items_per_iteration(double items, std::string unit) {
 }
 
 void State::add_metric(std::string name, double value, std::string unit, bool higher_is_better) {
-  extra_metrics_.push_back(ExtraMetric{std::move(name), std::move(unit), value, {}, higher_is_better});
+  extra_metrics_.push_back(
+      ExtraMetric{std::move(name), std::move(unit), value, {}, higher_is_better});
 }
 
 void State::skip(const std::string& reason) const { throw SkipError(reason); }

@@ -71,7 +71,8 @@ Statistics compute_statistics(std::span<const double> samples) {
   s.p95 = percentile_sorted(sorted, 95);
   s.p99 = percentile_sorted(sorted, 99);
   s.cv = s.mean != 0 ? s.std / std::fabs(s.mean) : 0.0;
-  s.relative_std_error = s.mean != 0 ? s.std / std::sqrt(static_cast<double>(n)) / std::fabs(s.mean) : 0.0;
+  s.relative_std_error =
+      s.mean != 0 ? s.std / std::sqrt(static_cast<double>(n)) / std::fabs(s.mean) : 0.0;
 
   const MedianCiRanks ci = median_ci_ranks(n);
   s.median_ci_low = sorted[ci.lower];

@@ -23,7 +23,8 @@ std::vector<GpuInfo> list_cuda_gpus() {
     gpu.index = index;
     gpu.name = properties.name;
     gpu.memory_total_bytes = static_cast<std::int64_t>(properties.totalGlobalMem);
-    gpu.compute_capability = std::to_string(properties.major) + "." + std::to_string(properties.minor);
+    gpu.compute_capability =
+        std::to_string(properties.major) + "." + std::to_string(properties.minor);
     gpu.driver_version = "CUDA driver API " + std::to_string(driver_version / 1000) + "." +
                          std::to_string((driver_version % 1000) / 10);
     gpus.push_back(gpu);

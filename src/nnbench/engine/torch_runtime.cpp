@@ -20,18 +20,21 @@ torch::Device resolve_device(const std::string& name) {
   try {
     device.emplace(name);
   } catch (const std::exception&) {
-    throw InputError(fmt::format("device '{}' is not a device name; expected cpu, cuda or cuda:N", name));
+    throw InputError(
+        fmt::format("device '{}' is not a device name; expected cpu, cuda or cuda:N", name));
   }
   if (device->is_cpu()) return *device;
   if (!device->is_cuda()) {
-    throw UnavailableError(fmt::format("device '{}' is not supported by nnbench (cpu and cuda are)", name));
+    throw UnavailableError(
+        fmt::format("device '{}' is not supported by nnbench (cpu and cuda are)", name));
   }
   if (!torch::cuda::is_available()) {
     throw UnavailableError(fmt::format("device '{}' requested but no CUDA GPU is available", name));
   }
   const auto count = static_cast<int>(torch::cuda::device_count());
   if (device->has_index() && device->index() >= count) {
-    throw UnavailableError(fmt::format("device '{}' requested but only {} GPU(s) are visible", name, count));
+    throw UnavailableError(
+        fmt::format("device '{}' requested but only {} GPU(s) are visible", name, count));
   }
   return *device;
 }
@@ -45,10 +48,14 @@ torch::ScalarType parse_dtype(const std::string& name) {
 
 std::string dtype_name(torch::ScalarType type) {
   switch (type) {
-    case torch::kFloat32: return "fp32";
-    case torch::kFloat16: return "fp16";
-    case torch::kBFloat16: return "bf16";
-    default: return std::string(c10::toString(type));
+    case torch::kFloat32:
+      return "fp32";
+    case torch::kFloat16:
+      return "fp16";
+    case torch::kBFloat16:
+      return "bf16";
+    default:
+      return std::string(c10::toString(type));
   }
 }
 
@@ -67,8 +74,8 @@ void add_torch_environment(Environment& environment) {
   environment.software["torch_cuda_available"] = torch::cuda::is_available() ? "true" : "false";
 #ifdef NNBENCH_WITH_CUDA
   environment.gpus = list_cuda_gpus();
-  environment.software["cuda_runtime"] = std::to_string(CUDART_VERSION / 1000) + "." +
-                                         std::to_string((CUDART_VERSION % 1000) / 10);
+  environment.software["cuda_runtime"] =
+      std::to_string(CUDART_VERSION / 1000) + "." + std::to_string((CUDART_VERSION % 1000) / 10);
 #endif
 }
 
