@@ -1,0 +1,41 @@
+// The JSON shape of results (schema_version 1, docs/result.schema.json): conversions of the core
+// records to and from nlohmann::ordered_json, shared by the JSON writer, summary.json and the
+// reader. Key order is kept as written, so files read top-down the way docs/result-format.md does.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nnbench/core/result.hpp"
+
+namespace nnbench {
+
+using ordered_json = nlohmann::ordered_json;
+
+inline constexpr int kResultSchemaVersion = 1;
+
+// A number as JSON; NaN and infinities become null, since JSON has no literal for them.
+ordered_json json_number(double value);
+
+ordered_json run_info_to_json(const RunInfo& run_info);  // without the environment
+ordered_json environment_to_json(const Environment& environment);
+ordered_json provenance_to_json(const Provenance& provenance);
+ordered_json metric_to_json(const Metric& metric);  // statistics flattened into the object
+// One entry of benchmark_scenarios, including the seed-compatible `metadata` view.
+ordered_json scenario_to_json(const Result& result, const RunInfo& run_info);
+// The whole per-benchmark file for results of one benchmark (all with the same benchmark name).
+ordered_json benchmark_file_to_json(const std::vector<Result>& results, const RunInfo& run_info);
+
+// The benchmark's model label (label or axis "model") when every result agrees, else its name.
+std::string model_name_of(const std::vector<Result>& results);
+
+// Inverse conversions. Throw InputError naming the JSON path (e.g. "benchmark_scenarios[2].status")
+// of a missing field or one of the wrong type; callers prefix the file name.
+RunInfo run_info_from_json(const ordered_json& run, const ordered_json& context);
+Environment environment_from_json(const ordered_json& context);
+Result scenario_from_json(const ordered_json& scenario, const std::string& benchmark,
+                          const std::string& where);
+
+}  // namespace nnbench

@@ -1,0 +1,184 @@
+// report.md.
+#include "nnbench/report/markdown_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "nnbench/report/json_writer.hpp"
+#include "nnbench/report/output_directory.hpp"
+#include "nnbench/report/result_row.hpp"
+#include "nnbench/report/text_table.hpp"
+
+namespace nnbench {
+namespace {
+
+std::string or_unknown(const std::string& text) { return text.empty() ? "unknown" : text; }
+
+std::string gibibytes(std::int64_t bytes) {
+  return format_significant(static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0), 3) + " GiB";
+}
+
+void append_environment(std::string& out, const RunInfo& run_info) {
+  const Environment& e = run_info.environment;
+  out += "## Environment\n\n";
+  if (e.debug_build) {
+    out += fmt::format(
+        "> **WARNING: this is a debug build (build type {}): assertions on or optimisation off. "
+        "Its figures are not representative; rebuild with -DCMAKE_BUILD_TYPE=Release.**\n\n",
+        or_unknown(e.build_type));
+  }
+  out += fmt::format("- CPU: {} ({} logical / {} physical cores)\n", or_unknown(e.cpu_model),
+                     e.logical_cores, e.physical_cores);
+  out += fmt::format("- Memory: {}\n", gibibytes(e.memory_total_bytes));
+  out += fmt::format("- OS: {} ({}, {})\n", or_unknown(e.os), or_unknown(e.kernel),
+                     or_unknown(e.arch));
+  out += fmt::format("- Compiler: {}; flags `{}`\n", or_unknown(e.compiler), e.cxx_flags);
+  out += fmt::format("- Build type: {}{}\n", or_unknown(e.build_type),
+                     e.debug_build ? " (DEBUG BUILD)" : "");
+  auto libtorch = e.software.find("libtorch");
+  out += fmt::format("- LibTorch: {}\n",
+                     libtorch != e.software.end() ? libtorch->second : std::string("not used"));
+  for (const auto& [name, version] : e.software) {
+    if (name != "libtorch") out += fmt::format("- {}: {}\n", name, version);
+  }
+  for (const auto& [name, count] : e.threads)
+    out += fmt::format("- Threads ({}): {}\n", name, count);
+  for (const GpuInfo& gpu : e.gpus) {
+    out += fmt::format("- GPU {}: {} ({}, compute capability {}, driver {})\n", gpu.index, gpu.name,
+                       gibibytes(gpu.memory_total_bytes), or_unknown(gpu.compute_capability),
+                       or_unknown(gpu.driver_version));
+  }
+  out += fmt::format("- nnbench: {}, git commit {}{}\n", or_unknown(e.nnbench_version),
+                     or_unknown(e.git_commit), e.git_dirty ? " (dirty: uncommitted changes)" : "");
+  out += fmt::format("- Host: {}, load average (1 min) at start {}\n\n", or_unknown(e.hostname),
+                     format_significant(e.load_average_1m, 3));
+}
+
+void append_run(std::string& out, const RunInfo& run_info) {
+  out += "## Run\n\n";
+  out += fmt::format("- Started {}, finished {}\n", or_unknown(run_info.started_at),
+                     or_unknown(run_info.finished_at));
+  out += fmt::format("- Command line: `{}`\n", fmt::join(run_info.command_line, " "));
+  out += fmt::format("- Config hash: {}\n\n", or_unknown(run_info.config_hash));
+  if (!run_info.config.empty()) {
+    TextTable config{{"setting", "value"}, {}, {}};
+    for (const auto& [key, value] : run_info.config) config.rows.push_back({key, value});
+    out += render_markdown_table(config) + "\n";
+  }
+}
+
+std::string median_with_ci(const ResultRow& row) {
+  if (!row.latency_p50_ms) return "-";
+  std::string cell = format_significant(*row.latency_p50_ms);
+  if (row.latency_ci_low_ms && row.latency_ci_high_ms) {
+    cell += fmt::format(" [{}, {}]", format_significant(*row.latency_ci_low_ms),
+                        format_significant(*row.latency_ci_high_ms));
+  }
+  return cell;
+}
+
+// The CI's coverage when it falls short of 95% (fewer than 6 samples): said, not hidden.
+std::string ci_shortfall(const Result& result) {
+  const Metric* latency = result.find_metric(kLatencyMetric);
+  if (!latency || !latency->statistics) return "";
+  const double level = latency->statistics->median_ci_level;
+  if (level >= 0.95 || !std::isfinite(level)) return "";
+  return fmt::format(" ({}% CI)", format_significant(100 * level, 3));
+}
+
+void append_benchmark(std::string& out, const std::vector<Result>& results,
+                      const RunInfo& run_info) {
+  out += fmt::format("## {}\n\n", results.front().benchmark);
+  std::vector<std::string> axes;
+  for (const Result& result : results) {
+    for (const auto& [axis, value] : result.variant.values) {
+      if (std::find(axes.begin(), axes.end(), axis) == axes.end()) axes.push_back(axis);
+    }
+  }
+  TextTable table;
+  table.header = axes.empty() ? std::vector<std::string>{"variant"} : axes;
+  const std::size_t first_figure = table.header.size();
+  for (const char* column : {"median ms [95% CI]", "p95 ms", "p99 ms", "cv %", "throughput",
+                             "memory MB", "samples", "stop reason"}) {
+    table.header.push_back(column);
+  }
+  table.right_aligned.assign(table.header.size(), false);
+  for (std::size_t c = first_figure; c + 1 < table.header.size(); ++c)
+    table.right_aligned[c] = true;
+
+  std::vector<const Result*> not_run;
+  std::vector<std::string> notes;
+  for (const Result& result : results) {
+    for (const std::string& note : result.provenance.notes) {
+      if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
+    }
+    if (result.status != ResultStatus::Ok) {
+      not_run.push_back(&result);
+      continue;
+    }
+    const ResultRow row = make_result_row(result, run_info);
+    std::vector<std::string> cells;
+    if (axes.empty()) cells.push_back(row.variant);
+    for (const std::string& axis : axes) {
+      cells.push_back(result.variant.has(axis) ? result.variant.at(axis) : std::string("-"));
+    }
+    cells.push_back(median_with_ci(row) + ci_shortfall(result));
+    cells.push_back(format_optional(row.latency_p95_ms));
+    cells.push_back(format_optional(row.latency_p99_ms));
+    cells.push_back(row.latency_cv ? format_significant(100 * *row.latency_cv, 3) : "-");
+    cells.push_back(row.throughput ? format_significant(*row.throughput) + " " + row.throughput_unit
+                                   : "-");
+    cells.push_back(format_optional(row.memory_mb));
+    cells.push_back(std::to_string(result.provenance.sample_count));
+    cells.push_back(row.stop_reason.empty() ? "-" : row.stop_reason);
+    table.rows.push_back(std::move(cells));
+  }
+  if (!table.rows.empty()) {
+    out += render_markdown_table(table) + "\n";
+  } else {
+    out += "No variant completed.\n\n";
+  }
+  if (!not_run.empty()) {
+    out += "Variants that did not complete:\n\n";
+    for (const Result* result : not_run) {
+      out += fmt::format("- `{}`: **{}**: {}\n", result->variant.name(), to_string(result->status),
+                         result->reason.empty() ? "no reason given" : result->reason);
+    }
+    out += "\n";
+  }
+  if (!notes.empty()) {
+    out += "Notes:\n\n";
+    for (const std::string& note : notes) out += "- " + note + "\n";
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string render_markdown_report(const std::vector<Result>& results, const RunInfo& run_info) {
+  std::string out = fmt::format("# nnbench report: run {}\n\n", or_unknown(run_info.run_id));
+  std::size_t completed = 0;
+  for (const Result& result : results) completed += result.status == ResultStatus::Ok ? 1 : 0;
+  out +=
+      fmt::format("{} variant(s) of {} benchmark(s); {} completed, {} did not.\n\n", results.size(),
+                  group_by_benchmark(results).size(), completed, results.size() - completed);
+  append_environment(out, run_info);
+  append_run(out, run_info);
+  out +=
+      "Latency is milliseconds per run_once() call: median with the distribution-free 95% "
+      "confidence interval of the median, then the 95th and 99th percentiles; cv is the "
+      "coefficient of variation (std / mean).\n\n";
+  for (const std::vector<Result>& group : group_by_benchmark(results)) {
+    append_benchmark(out, group, run_info);
+  }
+  return out;
+}
+
+void MarkdownWriter::write(const std::vector<Result>& results, const RunInfo& run_info,
+                           const std::filesystem::path& dir) const {
+  write_file_atomically(dir / "report.md", render_markdown_report(results, run_info));
+}
+
+}  // namespace nnbench
