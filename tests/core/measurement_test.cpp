@@ -146,6 +146,21 @@ TEST(RunMeasurement, CalibratesCallsPerSample_WhenAskedTo) {
   for (double sample : m.samples_ns) EXPECT_LT(sample, 200'000.0);  // per call, not per sample
 }
 
+TEST(RunMeasurement, RunsTheBeforeSampleHookOutsideTheTimedRegion_OncePerSample) {
+  LambdaBenchmark bench;
+  int hook_calls = 0;
+  State state = make_state();
+  auto timer = std::make_unique<ScriptedTimer>(std::vector<double>{100});
+  state.set_timer(std::move(timer));
+  state.set_before_sample([&] { ++hook_calls; });
+  MeasurementConfig config;
+  config.warmup_iterations = 2;
+  config.iterations = 6;
+  const Measurement m = run_measurement(bench, state, config);
+  EXPECT_EQ(hook_calls, 6);  // not during warm-up
+  EXPECT_EQ(m.samples_ns, std::vector<double>(6, 100.0));
+}
+
 TEST(Validate, RejectsImpossibleSettings_NamingTheField) {
   MeasurementConfig config;
   config.iterations = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,7 +46,11 @@ class State {
   // The timer the harness uses for this variant; host steady clock unless set in setup().
   Timer& timer() { return *timer_; }
   void set_timer(std::unique_ptr<Timer> timer);
-  // Extra memory probes (e.g. the CUDA caching allocator), begun before setup().
+  // Work the harness runs before every sample, outside the timed region (e.g. flushing the GPU's
+  // L2 cache for cold-cache figures). Empty by default.
+  void set_before_sample(std::function<void()> hook) { before_sample_ = std::move(hook); }
+  const std::function<void()>& before_sample() const { return before_sample_; }
+  // Extra memory probes (e.g. the CUDA caching allocator), begun after setup().
   void add_memory_probe(std::unique_ptr<MemoryProbe> probe);
   std::vector<std::unique_ptr<MemoryProbe>>& memory_probes() { return memory_probes_; }
 
@@ -80,6 +85,7 @@ class State {
   std::map<std::string, std::string> options_;
   std::unique_ptr<Timer> timer_;
   std::vector<std::unique_ptr<MemoryProbe>> memory_probes_;
+  std::function<void()> before_sample_;
   double items_per_iteration_ = 0, bytes_per_iteration_ = 0, flops_per_iteration_ = 0;
   std::string items_unit_ = "samples";
   std::map<std::string, std::string> labels_;

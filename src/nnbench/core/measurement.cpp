@@ -73,10 +73,12 @@ class Sampler {
       : benchmark_(benchmark),
         state_(state),
         timer_(state.timer()),
-        host_clock_(dynamic_cast<SteadyTimer*>(&timer_) != nullptr) {}
+        host_clock_(dynamic_cast<SteadyTimer*>(&timer_) != nullptr),
+        before_sample_(state.before_sample()) {}
 
   // Mean nanoseconds per call over k calls; `now` is set to a steady-clock reading after them.
   double take(int k, Clock::time_point& now) {
+    if (before_sample_) before_sample_();
     // Locals, not members: the opaque call could change *this, so members would be reloaded
     // from memory on every iteration.
     Benchmark* const benchmark = &benchmark_;
@@ -100,6 +102,7 @@ class Sampler {
   State& state_;
   Timer& timer_;
   bool host_clock_;
+  const std::function<void()>& before_sample_;
 };
 
 // Doubles the calls per sample until one sample lasts min_sample_time_ms (timeit's autorange).
