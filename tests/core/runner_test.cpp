@@ -119,5 +119,47 @@ TEST(ExecutePlan, SkipsTheRest_WhenAStopIsRequested) {
   EXPECT_EQ(results[0].reason, "run interrupted before this variant");
 }
 
+class PairedBenchmark final : public Benchmark {
+ public:
+  std::string description() const override { return "paired"; }
+  std::vector<Axis> axes() const override {
+    return {string_axis("implementation", {"a", "b"}, "", {"a", "b"})};
+  }
+  void setup(State& state) override {
+    state.set_timer(std::make_unique<ScriptedTimer>(
+        std::vector<double>{state.get_string("implementation") == "a" ? 1e6 : 2e6}));
+  }
+  void run_once(State&) override {}
+  void adjust_measurement(const State&, MeasurementConfig& config) const override {
+    config.iterations = 3;
+    config.warmup_iterations = 0;
+  }
+  std::vector<Result> derive_results(const std::vector<Result>& results) const override {
+    Result derived;
+    derived.variant = Variant{{{"implementation", "a_vs_b"}}};
+    derived.metrics.push_back(
+        {"latency_ratio",
+         "ratio",
+         results[1].find_metric("latency_ms")->value / results[0].find_metric("latency_ms")->value,
+         std::nullopt,
+         {},
+         false});
+    return {derived};
+  }
+};
+
+TEST(ExecutePlan, AppliesAdjustedMeasurementAndAppendsDerivedResults) {
+  Registry registry;
+  registry.add({"paired", [] { return std::make_unique<PairedBenchmark>(); }, "test"});
+  const RunConfig config = small_config();
+  const std::vector<Result> results = execute_plan(plan_run(config, registry), config);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].provenance.sample_count, 3u);  // adjusted from the run's 4
+  EXPECT_EQ(results[2].benchmark, "paired");
+  EXPECT_EQ(results[2].variant.name(), "implementation=a_vs_b");
+  EXPECT_EQ(results[2].provenance.sampling_mode, "derived");
+  EXPECT_DOUBLE_EQ(results[2].find_metric("latency_ratio")->value, 2.0);
+}
+
 }  // namespace
 }  // namespace nnbench

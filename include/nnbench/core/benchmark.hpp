@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "nnbench/core/axis.hpp"
+#include "nnbench/core/measurement.hpp"
+#include "nnbench/core/result.hpp"
 #include "nnbench/core/state.hpp"
 
 namespace nnbench {
@@ -38,6 +40,15 @@ class Benchmark {
   virtual void finish(State& /*state*/) {}
   // Test benchmarks (mock) run only with --enable-mock.
   virtual bool opt_in() const { return false; }
+  // Called after setup(): a benchmark whose iterations are fixed by what it measures (a training
+  // run of N epochs, one sample per epoch) sets them here; the result's provenance records it.
+  virtual void adjust_measurement(const State& /*state*/, MeasurementConfig& /*config*/) const {}
+  // Called once after all of this benchmark's variants ran, with their results in run order:
+  // derived rows (e.g. a comparison of two implementations) to append. They are results like any
+  // other, with provenance sampling_mode "derived".
+  virtual std::vector<Result> derive_results(const std::vector<Result>& /*results*/) const {
+    return {};
+  }
 };
 
 struct BenchmarkInfo {

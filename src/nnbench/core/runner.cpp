@@ -71,10 +71,10 @@ void add_timing_metrics(Result& result, const Measurement& m, const State& state
   }
 }
 
-void fill_provenance(Provenance& p, const Measurement& m, const State& state,
-                     const MeasurementConfig& config, State& mutable_state) {
-  p.timer_kind = mutable_state.timer().kind();
-  p.synchronization = mutable_state.timer().synchronization();
+void fill_provenance(Provenance& p, const Measurement& m, const MeasurementConfig& config,
+                     State& state) {
+  p.timer_kind = state.timer().kind();
+  p.synchronization = state.timer().synchronization();
   p.sampling_mode = to_string(config.mode);
   p.stop_reason = to_string(m.stop_reason);
   p.warmup_iterations = m.warmup_iterations;
@@ -83,7 +83,6 @@ void fill_provenance(Provenance& p, const Measurement& m, const State& state,
   p.target_rse = config.mode == SamplingMode::Adaptive ? config.target_rse : 0.0;
   p.achieved_rse = m.achieved_rse;
   p.measured_time_s = m.measured_time_s;
-  (void)state;
 }
 
 }  // namespace
@@ -107,15 +106,18 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     for (auto& probe : state.memory_probes()) probe->begin();
     result.provenance.setup_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
 
+    MeasurementConfig measurement_config = config.measurement;
+    benchmark.adjust_measurement(state, measurement_config);
+    validate(measurement_config);
     const Measurement measurement =
-        run_measurement(benchmark, state, config.measurement, stop_requested);
+        run_measurement(benchmark, state, measurement_config, stop_requested);
     if (measurement.stop_reason == StopReason::Interrupted) {
       throw SkipError("run interrupted during this variant");
     }
     benchmark.finish(state);
 
     add_timing_metrics(result, measurement, state);
-    fill_provenance(result.provenance, measurement, state, config.measurement, state);
+    fill_provenance(result.provenance, measurement, measurement_config, state);
     for (const MemoryFigure& figure : host_memory.end()) {
       result.metrics.push_back(
           single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
@@ -190,6 +192,7 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
     } catch (const std::exception& e) {
       construction_error = short_reason(e.what());
     }
+    const std::size_t first_of_benchmark = results.size();
     for (const Variant& variant : planned.variants) {
       if (observer) observer->on_variant_start(index, total, planned.info->name, variant);
       Result result;
@@ -217,6 +220,34 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
       if (observer) observer->on_variant_end(index, total, result);
       results.push_back(std::move(result));
       ++index;
+    }
+    if (benchmark && !(stop_requested && stop_requested->load())) {
+      const std::vector<Result> own(
+          results.begin() + static_cast<std::ptrdiff_t>(first_of_benchmark), results.end());
+      try {
+        for (Result& derived : benchmark->derive_results(own)) {
+          derived.benchmark = planned.info->name;
+          derived.provenance.sampling_mode = "derived";
+          if (derived.provenance.stop_reason.empty()) derived.provenance.stop_reason = "derived";
+          if (derived.provenance.timer_kind.empty())
+            derived.provenance.timer_kind = "none (derived)";
+          if (derived.provenance.synchronization.empty())
+            derived.provenance.synchronization = "none";
+          derived.provenance.build_type = NNBENCH_BUILD_TYPE_NAME;
+          if (derived.started_at.empty()) derived.started_at = utc_timestamp_iso8601();
+          results.push_back(std::move(derived));
+        }
+      } catch (const std::exception& e) {
+        Result failed{planned.info->name,
+                      Variant{{{"derived", "all"}}},
+                      {},
+                      ResultStatus::Failed,
+                      "deriving results failed: " + short_reason(e.what()),
+                      {},
+                      {},
+                      utc_timestamp_iso8601()};
+        results.push_back(std::move(failed));
+      }
     }
   }
   return results;

@@ -88,6 +88,29 @@ std::string ci_shortfall(const Result& result) {
   return fmt::format(" ({}% CI)", format_significant(100 * level, 3));
 }
 
+// Metrics beyond the table's columns (accuracy, compile time, derived comparisons, memory
+// details), one line each, so nothing a benchmark measured is left out of the report.
+void append_other_metrics(std::string& out, const std::vector<Result>& results) {
+  static const std::vector<std::string> in_table = {kLatencyMetric, "throughput"};
+  TextTable table{{"variant", "metric", "value", "unit"}, {}, {false, false, true, false}};
+  for (const Result& result : results) {
+    if (result.status != ResultStatus::Ok) continue;
+    for (const Metric& metric : result.metrics) {
+      if (std::find(in_table.begin(), in_table.end(), metric.name) != in_table.end()) continue;
+      std::string value = format_significant(metric.value);
+      if (metric.statistics && metric.samples.size() > 1) {
+        value += fmt::format(" (median of {})", metric.samples.size());
+      }
+      table.rows.push_back({result.variant.name(), metric.name, value, metric.unit});
+    }
+    for (const auto& [key, label] : result.labels) {
+      if (key == "verdict") table.rows.push_back({result.variant.name(), key, label, ""});
+    }
+  }
+  if (table.rows.empty()) return;
+  out += "Other metrics:\n\n" + render_markdown_table(table) + "\n";
+}
+
 void append_benchmark(std::string& out, const std::vector<Result>& results,
                       const RunInfo& run_info) {
   out += fmt::format("## {}\n\n", results.front().benchmark);
@@ -140,6 +163,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
   } else {
     out += "No variant completed.\n\n";
   }
+  append_other_metrics(out, results);
   if (!not_run.empty()) {
     out += "Variants that did not complete:\n\n";
     for (const Result* result : not_run) {
