@@ -93,6 +93,13 @@ TEST(RunVariant, MarksSkippedAndUnavailable_WithTheirReasons) {
   EXPECT_EQ(r.reason, "no CUDA GPU");
 }
 
+TEST(RunVariant, PropagatesBadInput_AfterTearingDown) {
+  LambdaBenchmark bench;
+  bench.run_fn = [](State&) { throw InputError("data set '/nowhere' not found"); };
+  EXPECT_THROW(run_variant(bench, "b", Variant{}, small_config()), InputError);
+  EXPECT_EQ(bench.teardown_calls, 1);
+}
+
 TEST(RunVariant, MarksFailed_WhenOutOfMemory) {
   LambdaBenchmark bench;
   bench.run_fn = [](State&) { throw std::bad_alloc(); };

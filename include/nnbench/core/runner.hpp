@@ -55,14 +55,16 @@ class RunObserver {
 };
 
 // Runs every planned variant: setup -> measurement -> finish -> teardown. A variant that throws
-// becomes a failed/skipped/unavailable Result with the reason, and the run goes on. When
+// becomes a failed/skipped/unavailable Result with the reason, and the run goes on; an
+// InputError ends the run (see run_variant). When
 // stop_requested becomes true (Ctrl-C), the remaining variants are recorded as skipped.
 std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
                                  RunObserver* observer = nullptr,
                                  const std::atomic<bool>* stop_requested = nullptr);
 
 // Runs one variant of one benchmark (used by execute_plan and tests). A variant interrupted
-// during sampling is recorded as skipped.
+// during sampling is recorded as skipped. An InputError (bad input that would fail every
+// variant: a missing data set, a malformed model file) is not isolated: it propagates.
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
                    const RunConfig& config, const std::atomic<bool>* stop_requested = nullptr);
 

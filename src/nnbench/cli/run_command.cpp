@@ -180,7 +180,19 @@ int run_command(RunCommandOptions options) {
     ProgressLine line;
   } progress(log, options.quiet);
 
-  const std::vector<Result> results = execute_plan(plan, config, &progress, &g_stop_requested);
+  std::vector<Result> results;
+  try {
+    results = execute_plan(plan, config, &progress, &g_stop_requested);
+  } catch (const InputError&) {
+    // Nothing of a run stopped by bad input is kept: no directory that could pass for results.
+    progress.line.clear();
+    file->flush();
+    std::error_code ignored;
+    std::filesystem::remove_all(output.path(), ignored);
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+    throw;
+  }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
   run_info.finished_at = utc_timestamp_iso8601();

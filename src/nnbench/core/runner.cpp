@@ -141,6 +141,11 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
             sampled_metric(extra.name, extra.unit, extra.samples, extra.higher_is_better));
       }
     }
+  } catch (const InputError&) {
+    // Bad input (a missing data set, a malformed model file) would fail every variant alike:
+    // it ends the run, and the CLI reports it as one line with exit code 2.
+    if (set_up) benchmark.teardown(state);
+    throw;
   } catch (const SkipError& e) {
     result.status = ResultStatus::Skipped;
     result.reason = short_reason(e.what());
