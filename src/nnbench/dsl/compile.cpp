@@ -1,0 +1,85 @@
+// compile(): the front-end phases chained, with one CompileError carrying every diagnostic.
+#include "nnbench/dsl/compile.hpp"
+
+#include <set>
+
+#include "nnbench/dsl/checker.hpp"
+#include "nnbench/dsl/lexer.hpp"
+#include "nnbench/dsl/macros.hpp"
+#include "nnbench/dsl/parser.hpp"
+
+namespace nnbench::dsl {
+namespace {
+
+[[noreturn]] void fail(const SourceFile& file, const Diagnostics& diagnostics) {
+  throw CompileError(diagnostics.render(file), diagnostics.list());
+}
+
+// lex, parse, name search spaces, expand macros; throws on any error.
+ast::File front_end(const SourceFile& file, Diagnostics& diagnostics) {
+  const std::vector<Token> tokens = lex(file, diagnostics);
+  ast::File tree = parse(tokens, diagnostics);
+  name_hpo_axes(tree);
+  expand_macros(tree, diagnostics);
+  if (tree.networks.empty() && !diagnostics.has_errors()) {
+    diagnostics.error(SourceRange{file.location(0), file.location(0)},
+                      "no network in this file; a model starts with 'network Name {'");
+  }
+  std::set<std::string> names;
+  for (const ast::Network& net : tree.networks) {
+    if (!names.insert(net.name).second) {
+      diagnostics.error(net.name_range, "network '" + net.name + "' is defined twice");
+    }
+  }
+  if (diagnostics.has_errors()) fail(file, diagnostics);
+  return tree;
+}
+
+}  // namespace
+
+std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& options) {
+  Diagnostics diagnostics;
+  ast::File tree = front_end(file, diagnostics);
+  std::vector<ir::Network> networks;
+  for (ast::Network& net : tree.networks) {
+    const std::size_t before = diagnostics.list().size();
+    const std::vector<nnbench::Axis> axes = hpo_axes(net, options.sampling, diagnostics);
+    if (diagnostics.list().size() > before) continue;
+    std::vector<ir::HpoAssignment> assignments =
+        substitute_hpo(net, axes, options.hpo_values, diagnostics);
+    if (diagnostics.list().size() > before) continue;
+    std::optional<ir::Network> checked = check(net, file, diagnostics);
+    if (checked) {
+      checked->hpo = std::move(assignments);
+      networks.push_back(std::move(*checked));
+    }
+  }
+  if (diagnostics.has_errors()) fail(file, diagnostics);
+  return networks;
+}
+
+std::vector<ir::Network> compile_file(const std::string& path, const CompileOptions& options) {
+  const auto ends_with = [&](const std::string& suffix) {
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (!ends_with(".nn") && !ends_with(".neural")) {
+    throw InputError("model file '" + path + "' must end in .nn or .neural");
+  }
+  return compile(SourceFile::read(path), options);
+}
+
+std::vector<nnbench::Axis> search_axes(const SourceFile& file, const std::string& network_name,
+                                       const HpoSampling& sampling) {
+  Diagnostics diagnostics;
+  ast::File tree = front_end(file, diagnostics);
+  for (const ast::Network& net : tree.networks) {
+    if (!network_name.empty() && net.name != network_name) continue;
+    std::vector<nnbench::Axis> axes = hpo_axes(net, sampling, diagnostics);
+    if (diagnostics.has_errors()) fail(file, diagnostics);
+    return axes;
+  }
+  throw InputError("no network '" + network_name + "' in " + file.name());
+}
+
+}  // namespace nnbench::dsl
