@@ -16,7 +16,7 @@ cxx="${CXX_FUZZ:-clang++}"
 "$cxx" -std=c++20 -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$root/include" \
-  "$root"/src/nnbench/dsl/*.cpp "$root/fuzz/dsl_fuzzer.cpp" \
+  "$root"/src/nnbench/dsl/*.cpp "$root/src/nnbench/core/suggest.cpp" "$root/fuzz/dsl_fuzzer.cpp" \
   -o "$out/dsl_fuzzer"
 
 cd "$out"

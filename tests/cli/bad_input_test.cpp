@@ -28,9 +28,18 @@ void expect_rejected(const TempDir& tmp, const std::string& args, const std::str
 
 TEST(BadInput, UnknownBenchmark_NamesItAndSuggests) {
   TempDir tmp;
-  expect_rejected(tmp, "run --include mlp_inferense",
-                  "nnbench: error: --include 'mlp_inferense' matches no benchmark; did you mean "
-                  "'mlp_inference'? (known: mlp_inference, mock; `nnbench list` shows them)");
+  const auto r = run_nnbench(
+      "run --include mlp_inferense --output-dir '" + (tmp.path() / "out").string() + "'",
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(
+      r.err.rfind("nnbench: error: --include 'mlp_inferense' matches no benchmark; did you mean "
+                  "'mlp_inference'? (known: ",
+                  0),
+      0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "out"));
 }
 
 TEST(BadInput, BadAxisValue_NamesAxisAndValue) {

@@ -38,4 +38,15 @@ struct CompareCommandOptions {
 };
 int compare_command(const CompareCommandOptions& options);
 
+struct CompileCommandOptions {
+  std::string model_file;
+  std::string emit = "summary";           // summary | json | torch-cpp | pytorch
+  std::string output;                     // file to write; stdout when empty
+  std::string network;                    // which network of the file; needed when it has several
+  std::vector<std::string> hpo_settings;  // AXIS=VALUE choices for search spaces
+  int hpo_samples = 3;
+  bool time_phases = false;
+};
+int compile_command(const CompileCommandOptions& options);
+
 }  // namespace nnbench::cli

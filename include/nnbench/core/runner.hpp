@@ -63,8 +63,8 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
                                  const std::atomic<bool>* stop_requested = nullptr);
 
 // Runs one variant of one benchmark (used by execute_plan and tests). A variant interrupted
-// during sampling is recorded as skipped. An InputError (bad input that would fail every
-// variant: a missing data set, a malformed model file) is not isolated: it propagates.
+// during sampling is recorded as skipped. An InputError or IoError (bad input that would fail
+// every variant: a missing data set, an unreadable model file) is not isolated: it propagates.
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
                    const RunConfig& config, const std::atomic<bool>* stop_requested = nullptr);
 

@@ -102,6 +102,26 @@ int run_app(int argc, char** argv) {
       ->check(CLI::IsMember({"terminal", "markdown"}))
       ->capture_default_str();
 
+  CompileCommandOptions compile_options;
+  CLI::App* compile = app.add_subcommand(
+      "compile", "check a .nn model and print its summary, or emit its IR or source code");
+  compile->add_option("model", compile_options.model_file, "model file (.nn or .neural)")
+      ->required();
+  compile->add_option("--emit", compile_options.emit, "summary, json, torch-cpp or pytorch")
+      ->check(CLI::IsMember({"summary", "json", "torch-cpp", "pytorch"}))
+      ->capture_default_str();
+  compile->add_option("-o,--output", compile_options.output,
+                      "write to this file instead of stdout");
+  compile->add_option("--network", compile_options.network, "the network to emit, by name");
+  compile->add_option("--set", compile_options.hpo_settings,
+                      "AXIS=VALUE: the value a search space (HPO) takes (repeatable)");
+  compile
+      ->add_option("--hpo-samples", compile_options.hpo_samples,
+                   "values drawn from each log_range search space")
+      ->capture_default_str();
+  compile->add_flag("--time", compile_options.time_phases,
+                    "measure each compiler phase (lex, parse, expand, check, build, emit)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -127,6 +147,7 @@ int run_app(int argc, char** argv) {
   if (list->parsed()) return guarded([&] { return list_command(list_options); });
   if (env->parsed()) return guarded([] { return env_command(); });
   if (compare->parsed()) return guarded([&] { return compare_command(compare_options); });
+  if (compile->parsed()) return guarded([&] { return compile_command(compile_options); });
   return kExitBadInput;
 }
 

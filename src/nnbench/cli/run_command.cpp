@@ -183,7 +183,8 @@ int run_command(RunCommandOptions options) {
   std::vector<Result> results;
   try {
     results = execute_plan(plan, config, &progress, &g_stop_requested);
-  } catch (const InputError&) {
+  } catch (const Error& e) {
+    if (!dynamic_cast<const InputError*>(&e) && !dynamic_cast<const IoError*>(&e)) throw;
     // Nothing of a run stopped by bad input is kept: no directory that could pass for results.
     progress.line.clear();
     file->flush();

@@ -146,6 +146,9 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     // it ends the run, and the CLI reports it as one line with exit code 2.
     if (set_up) benchmark.teardown(state);
     throw;
+  } catch (const IoError&) {  // an unreadable input file: bad input too
+    if (set_up) benchmark.teardown(state);
+    throw;
   } catch (const SkipError& e) {
     result.status = ResultStatus::Skipped;
     result.reason = short_reason(e.what());

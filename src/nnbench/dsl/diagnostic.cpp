@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "nnbench/core/suggest.hpp"
+
 namespace nnbench::dsl {
 
 void Diagnostics::error(SourceRange range, std::string message) {
@@ -45,28 +47,6 @@ std::string render(const Diagnostic& diagnostic, const SourceFile& file) {
   return out;
 }
 
-namespace {
-
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t substitution = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-      row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
 std::string closest_name(std::string_view name, const std::vector<std::string_view>& candidates) {
   constexpr std::size_t kLongestName = 64;  // bounded work on absurd identifiers
   if (name.empty() || name.size() > kLongestName) return "";
@@ -74,7 +54,7 @@ std::string closest_name(std::string_view name, const std::vector<std::string_vi
   std::string_view best;
   std::size_t best_distance = allowed + 1;
   for (std::string_view candidate : candidates) {
-    const std::size_t d = edit_distance(name, candidate);
+    const std::size_t d = nnbench::edit_distance(name, candidate);  // core/suggest.hpp
     if (d < best_distance) {
       best_distance = d;
       best = candidate;

@@ -1,0 +1,101 @@
+// The LibTorch modules behind the IR layers that hold parameters or need more than one call
+// (private to the engine's model builder). Parameter-free layers are torch::nn::Functional.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/modules/transformercoder.h>
+#include <torch/nn/pimpl.h>
+
+#include "nnbench/dsl/ir.hpp"
+#include "nnbench/engine/model_builder.hpp"
+
+namespace nnbench::engine {
+
+// The LibTorch padding list (last dimension first) of per-spatial-dimension amounts.
+std::vector<std::int64_t> torch_pad_list(const std::vector<std::int64_t>& begin,
+                                         const std::vector<std::int64_t>& end);
+
+// Dense / Output: Linear on the last dimension, then the activation unless it is folded into
+// the loss.
+class DenseImpl : public torch::nn::Module {
+ public:
+  explicit DenseImpl(const dsl::ir::DenseAttrs& attrs, bool apply_activation);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Linear linear_{nullptr};
+  dsl::ir::Activation activation_;
+};
+TORCH_MODULE(Dense);
+
+// Conv1D / Conv2D. Symmetric padding goes to the convolution; asymmetric padding is applied
+// explicitly (zeros) before a padding-0 convolution.
+class ConvImpl : public torch::nn::Module {
+ public:
+  explicit ConvImpl(const dsl::ir::ConvAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::AnyModule conv_;
+  std::vector<std::int64_t> explicit_pad_;  // empty when the convolution pads itself
+  dsl::ir::Activation activation_;
+};
+TORCH_MODULE(Conv);
+
+// LSTM / GRU, batch_first. Returns the sequence, or the last layer's h_n with directions
+// concatenated (forward first), per RecurrentAttrs.
+class RecurrentImpl : public torch::nn::Module {
+ public:
+  RecurrentImpl(dsl::ir::LayerKind kind, const dsl::ir::RecurrentAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::LSTM lstm_{nullptr};
+  torch::nn::GRU gru_{nullptr};
+  dsl::ir::RecurrentAttrs attrs_;
+};
+TORCH_MODULE(Recurrent);
+
+// Self-attention on batch_first (N, L, E); LibTorch's MultiheadAttention is sequence-first.
+class SelfAttentionImpl : public torch::nn::Module {
+ public:
+  explicit SelfAttentionImpl(const dsl::ir::AttentionAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::MultiheadAttention attention_{nullptr};
+};
+TORCH_MODULE(SelfAttention);
+
+// A post-norm TransformerEncoder without final norm on batch_first (N, L, E).
+class TransformerImpl : public torch::nn::Module {
+ public:
+  explicit TransformerImpl(const dsl::ir::TransformerAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::TransformerEncoder encoder_{nullptr};
+};
+TORCH_MODULE(Transformer);
+
+// output = projection(input) + body(input); the projection is identity, a 1x1 convolution
+// (with stride) or a Linear on the last dimension.
+class ResidualImpl : public torch::nn::Module {
+ public:
+  explicit ResidualImpl(const dsl::ir::Layer& layer);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  LayerStack body_{nullptr};
+  torch::nn::AnyModule projection_;
+};
+TORCH_MODULE(Residual);
+
+}  // namespace nnbench::engine
