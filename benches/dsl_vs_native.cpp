@@ -7,7 +7,7 @@
 //
 // Options: data=DIR|synthetic (default: Debian's Fashion-MNIST), epochs=N, batch_size=N,
 // train_limit=N, test_limit=N (use the first N samples), warmup_batches=N, models_dir=DIR.
-// --quick trains one epoch on 2,560 samples.
+// --quick trains two epochs on 2,560 samples.
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -93,7 +93,7 @@ class DslVsNative final : public nnbench::Benchmark {
     const nnbench::dsl::ir::Network network =
         nnbench::dsl::compile_file((models_dir / (model + ".nn")).string()).front();
     const double parse_ms = elapsed_ms(parse_start);
-    epochs_ = option_int(state, "epochs", state.quick() ? 1 : (dsl ? network.train.epochs : 5));
+    epochs_ = option_int(state, "epochs", state.quick() ? 2 : (dsl ? network.train.epochs : 5));
     batch_size_ = option_int(state, "batch_size", dsl ? network.train.batch_size : 128);
     if (epochs_ < 1 || batch_size_ < 1)
       throw nnbench::InputError("epochs and batch_size must be >= 1");

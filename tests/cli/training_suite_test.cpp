@@ -46,6 +46,26 @@ TEST(DslVsNative, TrainsBothImplementationsInterleaved_AndComparesThem) {
   EXPECT_NE(read_text(dir / "report.md").find("synthetic"), std::string::npos);
 }
 
+TEST(DslVsNative, AcceptsTheSeedsSpellings) {
+  TempDir tmp;
+  auto r = run_nnbench(
+      "run --suite dsl-vs-native --models simple_mlp,cnn --epochs 10 --backends torch --dry-run",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "dsl_vs_native model=simple_mlp/repetition=1/implementation=dsl\n"
+            "dsl_vs_native model=simple_mlp/repetition=1/implementation=native\n"
+            "dsl_vs_native model=cnn/repetition=1/implementation=dsl\n"
+            "dsl_vs_native model=cnn/repetition=1/implementation=native\n");
+  r = run_nnbench("run --suite dsl-vs-native --backends jax --dry-run", tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "nnbench: error: --backends 'jax': this nnbench runs the torch backend (in-process "
+            "LibTorch) only\n");
+  r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 TEST(DslVsNative, MissingDataSet_IsOneLineAndExitTwo) {
   TempDir tmp;
   const auto r = run_nnbench(

@@ -96,6 +96,32 @@ TEST(MarkdownWriterTest, SaysNoVariantCompleted_WhenAllFailed) {
   EXPECT_TRUE(contains(md, "No variant completed.")) << md;
 }
 
+TEST(MarkdownWriterTest, RendersDerivedPairsAsComparisonTables_WithTheVerdict) {
+  Result pair;
+  pair.benchmark = "training";
+  pair.variant.values = {{"model", "cnn"}, {"implementation", "dsl_vs_native"}};
+  pair.provenance = test::sample_provenance(0);
+  pair.provenance.sampling_mode = "derived";
+  pair.labels = {{"verdict", "equivalent (|accuracy diff| 0.0010 < 0.01)"}};
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, double>>{{"test_accuracy_dsl", 0.91},
+                                                   {"test_accuracy_native", 0.909},
+                                                   {"test_accuracy_diff", 0.001},
+                                                   {"test_accuracy_diff_pct", 0.11}}) {
+    pair.metrics.push_back(test::single_metric(name, "fraction", value, true));
+  }
+  const std::string report = render_markdown_report({pair}, test::sample_run_info());
+  EXPECT_TRUE(contains(report, "Comparisons:")) << report;
+  EXPECT_TRUE(contains(report, "| metric | dsl | native | difference | difference % |")) << report;
+  EXPECT_TRUE(
+      contains(report, "| test_accuracy (fraction) | 0.9100 | 0.9090 | 0.001000 | 0.1100 |"))
+      << report;
+  EXPECT_TRUE(contains(report, "**equivalent (\\|accuracy diff\\| 0.0010 < 0.01)**") ||
+              contains(report, "**equivalent (|accuracy diff| 0.0010 < 0.01)**"))
+      << report;
+  EXPECT_FALSE(contains(report, "Other metrics:")) << report;
+}
+
 TEST(MarkdownWriterTest, WritesReportMd_IntoTheDirectory) {
   test::TempDir temp;
   MarkdownWriter().write(report_results(), test::sample_run_info(), temp.path());

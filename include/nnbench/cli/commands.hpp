@@ -14,6 +14,9 @@ struct RunCommandOptions {
   std::string config_file;             // --config, applied before the flags below
   std::vector<std::string> set_flags;  // which flags the user gave (they override the file)
   std::vector<std::string> include, exclude, axis_texts, option_texts;
+  // Seed-style spellings: --suite dsl-vs-native, --models a,b, --epochs N, --backends torch.
+  std::vector<std::string> suites, models, backends;
+  int epochs = 0;
   int threads = 0;
   bool quiet = false;
   bool list_only = false;  // --dry-run: print the planned variants and stop

@@ -17,6 +17,13 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
       ->delimiter(',');
   run.add_option("--exclude", o.exclude, "benchmarks to leave out (glob)")->delimiter(',');
   run.add_option("--axis", o.axis_texts, "NAME=V1,V2: replace an axis's values (repeatable)");
+  run.add_option("--suite", o.suites, "a suite by name, e.g. dsl-vs-native (same as --include)")
+      ->delimiter(',');
+  run.add_option("--models", o.models, "models to run (same as --axis model=...)")->delimiter(',');
+  run.add_option("--epochs", o.epochs, "training epochs (same as --option epochs=N)");
+  run.add_option("--backends", o.backends,
+                 "frameworks to run; this build runs torch (in-process LibTorch)")
+      ->delimiter(',');
   run.add_option("--option", o.option_texts,
                  "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");
   run.add_flag("--enable-mock", o.config.enable_mock, "also run the synthetic mock benchmark");
@@ -41,7 +48,8 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
       ->capture_default_str();
   run.add_option("--timeout", m.timeout_s, "wall-clock seconds of sampling per variant")
       ->capture_default_str();
-  run.add_option("--device", o.config.device, "cpu, cuda or cuda:N")->capture_default_str();
+  run.add_option("--device", o.config.device, "cpu, cuda, cuda:N or auto (cuda when present)")
+      ->capture_default_str();
   run.add_option("--seed", o.config.seed, "seed for inputs and weights")->capture_default_str();
   run.add_option("--threads", o.threads, "LibTorch intra-op threads (0: LibTorch's default)");
   run.add_option("--output-dir", o.config.output_dir, "where results/<UTC timestamp>/ goes")

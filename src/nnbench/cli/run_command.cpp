@@ -1,4 +1,5 @@
 // `nnbench run`: plan, measure every variant, write all result files atomically.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -64,6 +65,27 @@ RunConfig effective_config(RunCommandOptions& options, int& threads) {
     threads = flag_set(options, "--threads") ? options.threads : settings.threads;
   }
   if (!options.include.empty()) config.include = options.include;
+  for (const std::string& suite : options.suites) {
+    // Suites are spelled with dashes on the command line (dsl-vs-native), benchmarks with
+    // underscores; --suite adds to --include.
+    std::string name = suite;
+    std::replace(name.begin(), name.end(), '-', '_');
+    config.include.push_back(name);
+  }
+  if (!options.models.empty()) config.axes["model"] = options.models;
+  if (options.epochs != 0) {
+    if (options.epochs < 1)
+      throw InputError(fmt::format("--epochs {}: expected >= 1", options.epochs));
+    config.options["epochs"] = std::to_string(options.epochs);
+  }
+  for (const std::string& backend : options.backends) {
+    if (backend != "torch") {
+      throw InputError(fmt::format(
+          "--backends '{}': this nnbench runs the torch backend (in-process LibTorch) only",
+          backend));
+    }
+  }
+  config.device = engine::resolve_auto_device(config.device);
   if (!options.exclude.empty()) config.exclude = options.exclude;
   for (const std::string& text : options.axis_texts) {
     auto [name, values] = parse_axis_override(text);

@@ -59,6 +59,11 @@ std::string dtype_name(torch::ScalarType type) {
   }
 }
 
+std::string resolve_auto_device(const std::string& name) {
+  if (name != "auto") return name;
+  return torch::cuda::is_available() ? "cuda" : "cpu";
+}
+
 void synchronize(const torch::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index());
 }

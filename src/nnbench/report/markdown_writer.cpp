@@ -88,13 +88,60 @@ std::string ci_shortfall(const Result& result) {
   return fmt::format(" ({}% CI)", format_significant(100 * level, 3));
 }
 
+bool is_derived(const Result& result) { return result.provenance.sampling_mode == "derived"; }
+
+// Derived comparison rows (suites/paired_comparison.hpp names their metrics <m>_<a>, <m>_<b>,
+// <m>_diff, <m>_diff_pct) as one table per pair: metric, both values, difference, percentage.
+void append_comparisons(std::string& out, const std::vector<Result>& results) {
+  bool any = false;
+  for (const Result& result : results) {
+    if (!is_derived(result) || result.status != ResultStatus::Ok) continue;
+    std::vector<std::string> bases;
+    for (const Metric& metric : result.metrics) {
+      const std::string suffix = "_diff";
+      if (metric.name.size() > suffix.size() &&
+          metric.name.compare(metric.name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        bases.push_back(metric.name.substr(0, metric.name.size() - suffix.size()));
+      }
+    }
+    if (bases.empty()) continue;
+    // The two sides' names: the suffixes of the first base other than diff / diff_pct.
+    std::vector<std::string> sides;
+    for (const Metric& metric : result.metrics) {
+      const std::string prefix = bases.front() + "_";
+      if (metric.name.rfind(prefix, 0) != 0) continue;
+      const std::string side = metric.name.substr(prefix.size());
+      if (side != "diff" && side != "diff_pct") sides.push_back(side);
+    }
+    if (sides.size() != 2) continue;
+    if (!any) out += "Comparisons:\n\n";
+    any = true;
+    TextTable table{{"metric", sides[0], sides[1], "difference", "difference %"},
+                    {},
+                    {false, true, true, true, true}};
+    for (const std::string& base : bases) {
+      auto cell = [&](const std::string& suffix) {
+        const Metric* m = result.find_metric(base + "_" + suffix);
+        return m ? format_significant(m->value) : std::string("-");
+      };
+      const Metric* a = result.find_metric(base + "_" + sides[0]);
+      table.rows.push_back({base + (a && !a->unit.empty() ? " (" + a->unit + ")" : ""),
+                            cell(sides[0]), cell(sides[1]), cell("diff"), cell("diff_pct")});
+    }
+    out += fmt::format("`{}`", result.variant.name());
+    const auto verdict = result.labels.find("verdict");
+    if (verdict != result.labels.end()) out += ": **" + verdict->second + "**";
+    out += "\n\n" + render_markdown_table(table) + "\n";
+  }
+}
+
 // Metrics beyond the table's columns (accuracy, compile time, derived comparisons, memory
 // details), one line each, so nothing a benchmark measured is left out of the report.
 void append_other_metrics(std::string& out, const std::vector<Result>& results) {
   static const std::vector<std::string> in_table = {kLatencyMetric, "throughput"};
   TextTable table{{"variant", "metric", "value", "unit"}, {}, {false, false, true, false}};
   for (const Result& result : results) {
-    if (result.status != ResultStatus::Ok) continue;
+    if (result.status != ResultStatus::Ok || is_derived(result)) continue;
     for (const Metric& metric : result.metrics) {
       if (std::find(in_table.begin(), in_table.end(), metric.name) != in_table.end()) continue;
       std::string value = format_significant(metric.value);
@@ -102,9 +149,6 @@ void append_other_metrics(std::string& out, const std::vector<Result>& results) 
         value += fmt::format(" (median of {})", metric.samples.size());
       }
       table.rows.push_back({result.variant.name(), metric.name, value, metric.unit});
-    }
-    for (const auto& [key, label] : result.labels) {
-      if (key == "verdict") table.rows.push_back({result.variant.name(), key, label, ""});
     }
   }
   if (table.rows.empty()) return;
@@ -141,6 +185,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
       not_run.push_back(&result);
       continue;
     }
+    if (is_derived(result)) continue;  // in the comparison tables below
     const ResultRow row = make_result_row(result, run_info);
     std::vector<std::string> cells;
     if (axes.empty()) cells.push_back(row.variant);
@@ -163,6 +208,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
   } else {
     out += "No variant completed.\n\n";
   }
+  append_comparisons(out, results);
   append_other_metrics(out, results);
   if (!not_run.empty()) {
     out += "Variants that did not complete:\n\n";
