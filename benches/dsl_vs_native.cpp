@@ -18,6 +18,7 @@
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/statistics.hpp"
 #include "nnbench/dsl/compile.hpp"
 #include "nnbench/engine/data_loader.hpp"
 #include "nnbench/engine/mnist_dataset.hpp"
@@ -166,41 +167,86 @@ class DslVsNative final : public nnbench::Benchmark {
 
   std::vector<nnbench::Result> derive_results(
       const std::vector<nnbench::Result>& results) const override {
+    // Per model: one row per repetition, and with several repetitions a pooled row ("all":
+    // epoch times of every repetition pooled, accuracy and loss averaged).
     std::vector<nnbench::Result> rows;
+    std::map<std::string,
+             std::pair<std::vector<const nnbench::Result*>, std::vector<const nnbench::Result*>>>
+        by_model;
+    std::vector<std::string> model_order;
     for (const nnbench::Result& dsl : results) {
-      if (dsl.status != nnbench::ResultStatus::Ok || dsl.variant.at("implementation") != "dsl")
-        continue;
+      if (!is_ok(dsl, "dsl")) continue;
       for (const nnbench::Result& native : results) {
-        if (native.status != nnbench::ResultStatus::Ok ||
-            native.variant.at("implementation") != "native" ||
-            native.variant.at("model") != dsl.variant.at("model") ||
+        if (!is_ok(native, "native") || native.variant.at("model") != dsl.variant.at("model") ||
             native.variant.at("repetition") != dsl.variant.at("repetition")) {
           continue;
         }
-        nnbench::Variant variant{{{"model", dsl.variant.at("model")},
-                                  {"repetition", dsl.variant.at("repetition")},
-                                  {"implementation", "dsl_vs_native"}}};
-        nnbench::Result row = suites::compare_pair(
-            dsl, native, "dsl", "native",
-            {"latency_ms", "throughput", "test_accuracy", "test_loss", "peak_rss_bytes",
-             "rss_delta_bytes", "build_time_ms", "parameter_count"},
-            variant);
-        const double accuracy_diff =
-            dsl.find_metric("test_accuracy")->value - native.find_metric("test_accuracy")->value;
-        const double loss_diff =
-            dsl.find_metric("test_loss")->value - native.find_metric("test_loss")->value;
-        const bool equivalent = std::fabs(accuracy_diff) < 0.01 && std::fabs(loss_diff) < 0.1;
-        row.metrics.push_back(
-            {"equivalent", "bool", equivalent ? 1.0 : 0.0, std::nullopt, {}, true});
-        row.labels["implementation"] = "dsl_vs_native";
-        row.labels["verdict"] = fmt_verdict(equivalent, accuracy_diff, loss_diff);
-        rows.push_back(std::move(row));
+        const std::string model = dsl.variant.at("model");
+        rows.push_back(comparison_row(dsl, native, model, dsl.variant.at("repetition")));
+        if (!by_model.count(model)) model_order.push_back(model);
+        by_model[model].first.push_back(&dsl);
+        by_model[model].second.push_back(&native);
       }
+    }
+    for (const std::string& model : model_order) {
+      const auto& [dsl_runs, native_runs] = by_model[model];
+      if (dsl_runs.size() < 2) continue;
+      rows.push_back(comparison_row(pooled(dsl_runs), pooled(native_runs), model, "all"));
     }
     return rows;
   }
 
  private:
+  static bool is_ok(const nnbench::Result& r, const std::string& implementation) {
+    return r.status == nnbench::ResultStatus::Ok && r.variant.has("implementation") &&
+           r.variant.at("implementation") == implementation;
+  }
+
+  // Several repetitions of one implementation as one result: epoch times and rates pooled
+  // (median of all epochs), accuracy and loss averaged.
+  static nnbench::Result pooled(const std::vector<const nnbench::Result*>& runs) {
+    nnbench::Result merged = *runs.front();
+    merged.metrics.clear();
+    for (const char* name : {"latency_ms", "throughput"}) {
+      nnbench::Metric metric = *runs.front()->find_metric(name);
+      metric.samples.clear();
+      for (const nnbench::Result* run : runs) {
+        const auto& samples = run->find_metric(name)->samples;
+        metric.samples.insert(metric.samples.end(), samples.begin(), samples.end());
+      }
+      metric.statistics = nnbench::compute_statistics(metric.samples);
+      metric.value = metric.statistics->median;
+      merged.metrics.push_back(metric);
+    }
+    for (const char* name : {"test_accuracy", "test_loss"}) {
+      nnbench::Metric metric = *runs.front()->find_metric(name);
+      double sum = 0;
+      for (const nnbench::Result* run : runs) sum += run->find_metric(name)->value;
+      metric.value = sum / static_cast<double>(runs.size());
+      merged.metrics.push_back(metric);
+    }
+    return merged;
+  }
+
+  static nnbench::Result comparison_row(const nnbench::Result& dsl, const nnbench::Result& native,
+                                        const std::string& model, const std::string& repetition) {
+    nnbench::Result row = suites::compare_pair(
+        dsl, native, "dsl", "native",
+        {"latency_ms", "throughput", "test_accuracy", "test_loss", "peak_rss_bytes",
+         "rss_delta_bytes", "build_time_ms", "parameter_count"},
+        nnbench::Variant{
+            {{"model", model}, {"repetition", repetition}, {"implementation", "dsl_vs_native"}}});
+    const double accuracy_diff =
+        dsl.find_metric("test_accuracy")->value - native.find_metric("test_accuracy")->value;
+    const double loss_diff =
+        dsl.find_metric("test_loss")->value - native.find_metric("test_loss")->value;
+    const bool equivalent = std::fabs(accuracy_diff) < 0.01 && std::fabs(loss_diff) < 0.1;
+    row.metrics.push_back({"equivalent", "bool", equivalent ? 1.0 : 0.0, std::nullopt, {}, true});
+    row.labels["implementation"] = "dsl_vs_native";
+    row.labels["verdict"] = fmt_verdict(equivalent, accuracy_diff, loss_diff);
+    return row;
+  }
+
   static std::string fmt_verdict(bool equivalent, double accuracy_diff, double loss_diff) {
     char text[160];
     std::snprintf(text, sizeof text, "%s (|accuracy diff| %.4f %s 0.01, |loss diff| %.4f %s 0.1)",

@@ -27,7 +27,7 @@ struct MemoryFigure {
   std::int64_t bytes = 0;
 };
 
-// A source of memory figures around one variant. The runner calls begin() before set-up and
+// A source of memory figures around one variant. The runner calls begin() after set-up and
 // end() after the measured iterations. Host RSS is always probed; the cuda build adds the caching
 // allocator's peaks through this interface.
 class MemoryProbe {

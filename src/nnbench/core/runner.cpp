@@ -100,9 +100,11 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
   ProcessMemoryProbe host_memory;
   bool set_up = false;
   try {
-    host_memory.begin();
     benchmark.setup(state);
     set_up = true;
+    // Memory is probed over the measured region (warm-up and sampling): what the model, its
+    // inputs and its work occupy, not the transient peaks of set-up (loading a data set once).
+    host_memory.begin();
     for (auto& probe : state.memory_probes()) probe->begin();
     result.provenance.setup_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
 
