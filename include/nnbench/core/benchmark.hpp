@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,13 @@ class Benchmark {
   virtual std::string description() const = 0;
   // Axes in nesting order: the first varies slowest (put costly set-up first).
   virtual std::vector<Axis> axes() const = 0;
+  // The axes of a run with these options (`--option KEY=VALUE`); by default axes(). A benchmark
+  // whose sweep comes from its input overrides it, e.g. the search spaces of a .nn model file.
+  // May throw InputError for unusable options; the run then stops before measuring anything.
+  virtual std::vector<Axis> axes_for_options(
+      const std::map<std::string, std::string>& /*options*/) const {
+    return axes();
+  }
   // Called once per variant before warm-up; may cache across variants (a model per model axis
   // value). Throw UnavailableError or call state.skip() when the variant cannot run here.
   virtual void setup(State& /*state*/) {}

@@ -56,7 +56,7 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
       }
       continue;
     }
-    plan.push_back(PlannedBenchmark{&info, instance->axes(), {}});
+    plan.push_back(PlannedBenchmark{&info, instance->axes_for_options(config.options), {}});
   }
   if (plan.empty()) {
     throw InputError("no benchmark selected: the --include/--exclude filters leave nothing to run");
