@@ -7,6 +7,7 @@
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/engine/device_instruments.hpp"
 #include "nnbench/engine/scaling_mlp.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/inputs.hpp"
@@ -31,6 +32,8 @@ class MlpInference final : public nnbench::Benchmark {
     if (dtype == torch::kFloat16 && device_.is_cpu()) {
       state.skip("fp16 matrix products are not supported on the CPU; use bf16 or a GPU");
     }
+    // CUDA: event timer, allocator probe, NVML monitor, L2 flush with cold=true; CPU: nothing.
+    instruments_ = nnbench::engine::attach_device_instruments(state, state.device());
     shape_.hidden_dim = state.get_int("hidden_dim");
     const long long batch_size = state.get_int("batch_size");
     if (batch_size < 1) throw nnbench::InputError("axis 'batch_size': expected >= 1");
@@ -51,16 +54,19 @@ class MlpInference final : public nnbench::Benchmark {
                      "parameters");
   }
 
+  // No synchronisation here: on a GPU the event timer brackets the queued work and waits for it
+  // after the sample; on the CPU the forward pass returns when done.
   void run_once(nnbench::State&) override {
     torch::InferenceMode guard;
     output_ = model_->forward(input_);
-    nnbench::engine::synchronize(device_);
+    instruments_.count_iteration();
   }
 
   void teardown(nnbench::State&) override {
     output_ = torch::Tensor();
     input_ = torch::Tensor();
     model_ = nullptr;
+    instruments_ = {};
   }
 
  private:
@@ -68,6 +74,7 @@ class MlpInference final : public nnbench::Benchmark {
   torch::Device device_{torch::kCPU};
   torch::nn::Sequential model_{nullptr};
   torch::Tensor input_, output_;
+  nnbench::engine::DeviceInstruments instruments_;
 };
 
 }  // namespace
