@@ -39,18 +39,6 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-long long option_int(const State& state, const std::string& key, long long fallback) {
-  const std::string text = state.option(key);
-  if (text.empty()) return fallback;
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw nnbench::InputError("option " + key + "='" + text + "': expected a non-negative integer");
-}
-
 // The first `limit` samples of a split (all when limit is 0).
 engine::MnistSplit head(const engine::MnistSplit& split, long long limit) {
   if (limit <= 0 || limit >= split.size()) return split;
@@ -94,8 +82,8 @@ class DslVsNative final : public nnbench::Benchmark {
     const nnbench::dsl::ir::Network network =
         nnbench::dsl::compile_file((models_dir / (model + ".nn")).string()).front();
     const double parse_ms = elapsed_ms(parse_start);
-    epochs_ = option_int(state, "epochs", state.quick() ? 2 : (dsl ? network.train.epochs : 5));
-    batch_size_ = option_int(state, "batch_size", dsl ? network.train.batch_size : 128);
+    epochs_ = state.count_option("epochs", state.quick() ? 2 : (dsl ? network.train.epochs : 5));
+    batch_size_ = state.count_option("batch_size", dsl ? network.train.batch_size : 128);
     if (epochs_ < 1 || batch_size_ < 1)
       throw nnbench::InputError("epochs and batch_size must be >= 1");
 
@@ -259,8 +247,8 @@ class DslVsNative final : public nnbench::Benchmark {
   // Loads and prepares the data once per data option; variants reuse it.
   void load_data(const State& state) {
     const std::string source = state.option("data", engine::default_fashion_mnist_dir().string());
-    const long long train_limit = option_int(state, "train_limit", state.quick() ? 2560 : 0);
-    const long long test_limit = option_int(state, "test_limit", state.quick() ? 512 : 0);
+    const long long train_limit = state.count_option("train_limit", state.quick() ? 2560 : 0);
+    const long long test_limit = state.count_option("test_limit", state.quick() ? 512 : 0);
     const std::string key = source + "|" + std::to_string(train_limit) + "|" +
                             std::to_string(test_limit) + "|" + device_.str();
     if (key == data_key_) return;
@@ -310,7 +298,7 @@ class DslVsNative final : public nnbench::Benchmark {
   // A few training steps on a throwaway model of the same implementation, so allocator caches,
   // thread pools and kernels are warm before the measured model is built.
   void warm_up(const State& state, bool dsl, const nnbench::dsl::ir::Network& network) {
-    const long long batches = option_int(state, "warmup_batches", state.quick() ? 2 : 10);
+    const long long batches = state.count_option("warmup_batches", state.quick() ? 2 : 10);
     if (batches == 0) return;
     Trainee scratch = make_trainee(dsl, network, state.get_string("model"));
     engine::DataLoader loader(data_.train, {batch_size_, false, 0, false, false, std::nullopt});

@@ -22,25 +22,13 @@ std::string option_or(const std::map<std::string, std::string>& options, const s
   return it == options.end() ? fallback : it->second;
 }
 
-long long non_negative_option(const std::map<std::string, std::string>& options,
-                              const std::string& key, const std::string& fallback) {
-  const std::string text = option_or(options, key, fallback);
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw nnbench::InputError("option " + key + "='" + text + "': expected a non-negative integer");
-}
-
 // log_range draws: hpo_samples values from a generator seeded with hpo_seed (planning and every
 // variant's compile draw the same values).
 nnbench::dsl::HpoSampling sampling_from(const std::map<std::string, std::string>& options) {
   nnbench::dsl::HpoSampling sampling;
-  sampling.samples = static_cast<int>(non_negative_option(options, "hpo_samples", "3"));
+  sampling.samples = static_cast<int>(nnbench::count_option(options, "hpo_samples", 3));
   if (sampling.samples < 1) throw nnbench::InputError("option hpo_samples: expected >= 1");
-  sampling.seed = static_cast<std::uint64_t>(non_negative_option(options, "hpo_seed", "0"));
+  sampling.seed = static_cast<std::uint64_t>(nnbench::count_option(options, "hpo_seed", 0));
   return sampling;
 }
 

@@ -26,6 +26,11 @@ struct ExtraMetric {
   bool higher_is_better = false;
 };
 
+// A non-negative integer option (`--option KEY=N`); `fallback` when absent. Throws InputError
+// naming the option when the value is not a non-negative integer.
+long long count_option(const std::map<std::string, std::string>& options, const std::string& key,
+                       long long fallback);
+
 class State {
  public:
   State(Variant variant, std::string device, std::uint64_t seed, bool quick,
@@ -42,6 +47,9 @@ class State {
   bool quick() const { return quick_; }  // small sizes for CI and `make bench`
   // Free-form options from the run config (e.g. data=DIR); fallback when absent.
   std::string option(const std::string& key, const std::string& fallback = "") const;
+  long long count_option(const std::string& key, long long fallback) const {
+    return nnbench::count_option(options_, key, fallback);
+  }
 
   // The timer the harness uses for this variant; host steady clock unless set in setup().
   Timer& timer() { return *timer_; }

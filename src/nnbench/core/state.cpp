@@ -42,6 +42,20 @@ double State::get_float(const std::string& axis) const {
   throw InputError(fmt::format("axis '{}': value '{}' is not a number", axis, text));
 }
 
+long long count_option(const std::map<std::string, std::string>& options, const std::string& key,
+                       long long fallback) {
+  const auto it = options.find(key);
+  if (it == options.end() || it->second.empty()) return fallback;
+  const std::string& text = it->second;
+  try {
+    std::size_t used = 0;
+    const long long value = std::stoll(text, &used);
+    if (used == text.size() && value >= 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw InputError(fmt::format("option {}='{}': expected a non-negative integer", key, text));
+}
+
 std::string State::option(const std::string& key, const std::string& fallback) const {
   const auto it = options_.find(key);
   return it == options_.end() ? fallback : it->second;
