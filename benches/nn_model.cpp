@@ -19,7 +19,7 @@ namespace {
 std::string option_or(const std::map<std::string, std::string>& options, const std::string& key,
                       const std::string& fallback) {
   const auto it = options.find(key);
-  return it == options.end() ? fallback : it->second;
+  return it == options.end() || it->second.empty() ? fallback : it->second;
 }
 
 // log_range draws: hpo_samples values from a generator seeded with hpo_seed (planning and every

@@ -57,6 +57,17 @@ TEST(NnModel, MeasuresEveryPointOfTheSweep_WithItsOwnParameterCount) {
   EXPECT_NE(json.find("\"value\": 676"), std::string::npos);
 }
 
+TEST(NnModel, RunsTheDefaultModel_WithoutOptions) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --include nn_model --axis batch_size=1 --iterations 3 --quiet --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_text(only_run_dir(tmp.path() / "out") / "nn_model.json").find("MnistCNN"),
+            std::string::npos);
+}
+
 TEST(NnModel, MalformedModelFile_StopsTheRunWithItsDiagnostic) {
   TempDir tmp;
   const fs::path file = tmp.path() / "broken.nn";
