@@ -44,12 +44,13 @@ TEST(DslVsNative, TrainsBothImplementationsInterleaved_AndComparesThem) {
   // Same seed, same initial weights, same dropout draws: the two train identically.
   EXPECT_NE(json.find("\"verdict\": \"equivalent"), std::string::npos);
   EXPECT_NE(read_text(dir / "report.md").find("synthetic"), std::string::npos);
-  EXPECT_NE(read_text(dir / "report.md").find("| metric | dsl | native | difference | difference % |"),
-            std::string::npos);
+  EXPECT_NE(
+      read_text(dir / "report.md").find("| metric | dsl | native | difference | difference % |"),
+      std::string::npos);
   const auto v = testing::run_command_line(
       std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
-          "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR + "/docs/result.schema.json' '" +
-          (dir / "dsl_vs_native.json").string() + "'",
+          "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
+          "/docs/result.schema.json' '" + (dir / "dsl_vs_native.json").string() + "'",
       tmp.path());
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
