@@ -23,7 +23,9 @@ TEST(CompilePhases, EveryPhaseMeasures_OnTheCnnModel) {
     const Measurement m = run_measurement(*body, state, config);
     EXPECT_EQ(m.samples_ns.size(), 5u) << phase;
     EXPECT_GT(m.samples_ns.front(), 0.0) << phase;
-    if (phase == "expand" || phase == "check") EXPECT_EQ(m.iterations_per_sample, 1) << phase;
+    if (phase == "expand" || phase == "check") {
+      EXPECT_EQ(m.iterations_per_sample, 1) << phase;
+    }
   }
 }
 
