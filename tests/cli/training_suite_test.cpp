@@ -75,6 +75,20 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(DslVsNative, AlternatesWhichSideRunsFirst_ByRepetition) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --suite dsl-vs-native --models cnn --axis repetition=1,2,3 --dry-run", tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "dsl_vs_native model=cnn/repetition=1/implementation=dsl\n"
+            "dsl_vs_native model=cnn/repetition=1/implementation=native\n"
+            "dsl_vs_native model=cnn/repetition=2/implementation=native\n"
+            "dsl_vs_native model=cnn/repetition=2/implementation=dsl\n"
+            "dsl_vs_native model=cnn/repetition=3/implementation=dsl\n"
+            "dsl_vs_native model=cnn/repetition=3/implementation=native\n");
+}
+
 TEST(DslVsNative, MissingDataSet_IsOneLineAndExitTwo) {
   TempDir tmp;
   const auto r = run_nnbench(

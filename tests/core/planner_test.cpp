@@ -1,4 +1,6 @@
 // plan_run: filters, opt-in benchmarks, axis overrides and their error messages.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "fake_benchmarks.hpp"
@@ -112,6 +114,33 @@ TEST(PlanRun, NamesTheBenchmark_WhenAnAxisValueIsRejected) {
   EXPECT_EQ(error_of(config, registry),
             "benchmark 'training_cnn': axis 'dtype': value 'fp8' is not allowed; expected one of: "
             "fp32, bf16");
+}
+
+class Reversing final : public Benchmark {
+ public:
+  explicit Reversing(bool drop) : drop_(drop) {}
+  std::string description() const override { return "reversing"; }
+  std::vector<Axis> axes() const override { return {int_axis("x", {1, 2, 3})}; }
+  void run_once(State&) override {}
+  void order_variants(std::vector<Variant>& variants) const override {
+    std::reverse(variants.begin(), variants.end());
+    if (drop_) variants.pop_back();
+  }
+
+ private:
+  bool drop_;
+};
+
+TEST(PlanRun, LetsABenchmarkOrderItsVariants_ButNotDropThem) {
+  Registry registry;
+  registry.add({"reversing", [] { return std::make_unique<Reversing>(false); }, "test"});
+  const auto plan = plan_run(RunConfig{}, registry);
+  ASSERT_EQ(plan[0].variants.size(), 3u);
+  EXPECT_EQ(plan[0].variants[0].name(), "x=3");
+  EXPECT_EQ(plan[0].variants[2].name(), "x=1");
+  Registry dropping;
+  dropping.add({"dropping", [] { return std::make_unique<Reversing>(true); }, "test"});
+  EXPECT_THROW(plan_run(RunConfig{}, dropping), std::logic_error);
 }
 
 TEST(PlanRun, Fails_WhenFiltersLeaveNothing) {

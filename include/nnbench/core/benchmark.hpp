@@ -48,6 +48,10 @@ class Benchmark {
   virtual void finish(State& /*state*/) {}
   // Test benchmarks (mock) run only with --enable-mock.
   virtual bool opt_in() const { return false; }
+  // Called once when a run is planned, with the expanded variants in product order: a benchmark
+  // may reorder them (e.g. alternate which of two implementations runs first, A B B A, so drift
+  // does not always favour the same one). It must not add or remove variants.
+  virtual void order_variants(std::vector<Variant>& /*variants*/) const {}
   // Called after setup(): a benchmark whose iterations are fixed by what it measures (a training
   // run of N epochs, one sample per epoch) sets them here; the result's provenance records it.
   virtual void adjust_measurement(const State& /*state*/, MeasurementConfig& /*config*/) const {}

@@ -1,6 +1,7 @@
 // plan_run: which benchmarks and variants a run executes, with every user error caught up front.
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -43,10 +44,11 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
   }
 
   std::vector<PlannedBenchmark> plan;
+  std::vector<std::unique_ptr<Benchmark>> instances;  // one per planned benchmark, same order
   for (const BenchmarkInfo& info : registry.all()) {
     if (!config.include.empty() && !matches_any(config.include, info.name)) continue;
     if (matches_any(config.exclude, info.name)) continue;
-    const std::unique_ptr<Benchmark> instance = info.factory();
+    std::unique_ptr<Benchmark> instance = info.factory();
     if (instance->opt_in() && !config.enable_mock) {
       const bool named = std::find(config.include.begin(), config.include.end(), info.name) !=
                          config.include.end();
@@ -57,6 +59,7 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
       continue;
     }
     plan.push_back(PlannedBenchmark{&info, instance->axes_for_options(config.options), {}});
+    instances.push_back(std::move(instance));
   }
   if (plan.empty()) {
     throw InputError("no benchmark selected: the --include/--exclude filters leave nothing to run");
@@ -76,11 +79,17 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
     }
     if (values.empty()) throw InputError(fmt::format("--axis '{}': no values given", axis));
   }
-  for (PlannedBenchmark& planned : plan) {
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    PlannedBenchmark& planned = plan[i];
     try {
       planned.variants = expand_variants(planned.axes, config.axes);
     } catch (const InputError& e) {
       throw InputError(fmt::format("benchmark '{}': {}", planned.info->name, e.what()));
+    }
+    const std::size_t count = planned.variants.size();
+    instances[i]->order_variants(planned.variants);
+    if (planned.variants.size() != count) {
+      throw std::logic_error("benchmark '" + planned.info->name + "' changed its variant count");
     }
   }
   return plan;
