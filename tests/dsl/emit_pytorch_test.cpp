@@ -61,45 +61,6 @@ std::string python_shape(const ir::Shape& sample_shape) {
   return out + ")";
 }
 
-// Most layer kinds in one network (the same as kManyKinds in tests/engine/model_test_util.hpp,
-// which the engine tests compile to C++ and compare numerically).
-const char* kManyKinds = R"(
-network ManyKinds {
-  input: (36,)
-  layers:
-    Embedding(50, 8)
-    LSTM(8, return_sequences=true)
-    GRU(4, bidirectional=true, return_sequences=true)
-    MultiHeadAttention(num_heads=2)
-    TransformerEncoder(num_heads=2, ff_dim=16, activation="gelu")
-    LayerNormalization()
-    Permute((2, 1))
-    Conv1D(8, 3, padding="same", activation="relu")
-    BatchNormalization()
-    MaxPooling1D(2, strides=1, padding="same")
-    AveragePooling1D(3, strides=1, padding="same")
-    Reshape((8, 6, 6))
-    Conv2D(8, (2, 2), padding="same")
-    MaxPooling2D((2, 2), strides=1, padding="same")
-    Residual {
-      Conv2D(16, 3, strides=2, padding="same", use_bias=false)
-      BatchNormalization()
-      Activation("relu")
-    }
-    AveragePooling2D((2, 2), strides=1, padding="same")
-    GlobalAveragePooling2D()
-    Flatten()
-    Dense(16, "silu")
-    Dropout(0.1)
-    Residual { Dense(8, "tanh") }
-    BatchNormalization()
-    Activation("leaky_relu")
-    Output(4, "softmax")
-  loss: "sparse_categorical_crossentropy"
-  optimizer: SGD(learning_rate=0.05, momentum=0.9, nesterov=true)
-}
-)";
-
 // Sequences and recurrent states the first network does not cover, under other losses.
 const char* kSequences = R"(
 network Sequences {
@@ -199,7 +160,8 @@ TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("nnbench_emit_pytorch_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  std::vector<ir::Network> networks = compile(SourceFile("many.nn", kManyKinds));
+  std::vector<ir::Network> networks =
+      compile(SourceFile::read(std::string(NNBENCH_TEST_DATA_DIR) + "/models/many_kinds.nn"));
   for (ir::Network& n : compile(SourceFile("sequences.nn", kSequences))) networks.push_back(n);
   int model_files = 0;
   for (const auto& entry :

@@ -122,8 +122,8 @@ network LastState {
 )";
 
 TEST(ModelBuilderParity, MatchesEmittedPytorch_WhenGivenTheSameWeights) {
-  std::vector<ir::Network> networks =
-      dsl::compile(dsl::SourceFile("many_kinds.nn", testing::kManyKinds));
+  std::vector<ir::Network> networks = dsl::compile(
+      dsl::SourceFile::read(std::string(NNBENCH_TEST_DATA_DIR) + "/models/many_kinds.nn"));
   for (ir::Network& n : dsl::compile(dsl::SourceFile("sequences.nn", kSequences))) {
     networks.push_back(n);
   }

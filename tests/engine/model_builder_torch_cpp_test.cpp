@@ -43,8 +43,8 @@ void expect_values_near(const std::string& printed, const torch::Tensor& expecte
 }
 
 TEST(ModelBuilderTorchCpp, CompilesAndMatchesInProcessModule_WhenBuiltAgainstLibTorch) {
-  const std::vector<ir::Network> networks =
-      dsl::compile(dsl::SourceFile("many_kinds.nn", testing::kManyKinds));
+  const std::vector<ir::Network> networks = dsl::compile(
+      dsl::SourceFile::read(std::string(NNBENCH_TEST_DATA_DIR) + "/models/many_kinds.nn"));
   ASSERT_EQ(networks.size(), 1U);
   const ir::Network& net = networks.front();
   const testing::CommandResult torch_dir =

@@ -82,45 +82,4 @@ inline std::string line_value(const std::string& output, const std::string& key)
   return "";
 }
 
-// Token input -> Embedding -> recurrent, attention and Transformer layers -> 1-D convolution
-// and pooling -> 2-D convolution, asymmetric "same" padding and pooling, a strided Residual
-// with a 1x1 projection -> global pooling, Flatten, dense layers with a Linear-projected
-// Residual -> Output(softmax).
-inline const char* const kManyKinds = R"(
-network ManyKinds {
-  input: (36,)
-  layers:
-    Embedding(50, 8)
-    LSTM(8, return_sequences=true)
-    GRU(4, bidirectional=true, return_sequences=true)
-    MultiHeadAttention(num_heads=2)
-    TransformerEncoder(num_heads=2, ff_dim=16, activation="gelu")
-    LayerNormalization()
-    Permute((2, 1))
-    Conv1D(8, 3, padding="same", activation="relu")
-    BatchNormalization()
-    MaxPooling1D(2, strides=1, padding="same")
-    AveragePooling1D(3, strides=1, padding="same")
-    Reshape((8, 6, 6))
-    Conv2D(8, (2, 2), padding="same")
-    MaxPooling2D((2, 2), strides=1, padding="same")
-    Residual {
-      Conv2D(16, 3, strides=2, padding="same", use_bias=false)
-      BatchNormalization()
-      Activation("relu")
-    }
-    AveragePooling2D((2, 2), strides=1, padding="same")
-    GlobalAveragePooling2D()
-    Flatten()
-    Dense(16, "silu")
-    Dropout(0.1)
-    Residual { Dense(8, "tanh") }
-    BatchNormalization()
-    Activation("leaky_relu")
-    Output(4, "softmax")
-  loss: "sparse_categorical_crossentropy"
-  optimizer: SGD(learning_rate=0.05, momentum=0.9, nesterov=true)
-}
-)";
-
 }  // namespace nnbench::engine::testing
