@@ -37,6 +37,26 @@ add_library(nnbench_torch INTERFACE)
 target_include_directories(nnbench_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_compile_options(nnbench_torch INTERFACE ${_nnbench_torch_flags})
 target_compile_definitions(nnbench_torch INTERFACE FMT_HEADER_ONLY=1)
+# LibTorch's libraries export copies of libstdc++'s std::filesystem functions, built with the
+# wheel's older toolchain. An executable lists libstdc++ last among the libraries it needs, so its
+# calls bound to those copies, and with g++ 13 headers fs::remove_all crashed in them (seen on the
+# GPU machine, 2026-12-03). Naming libstdc++ first makes every such symbol resolve to libstdc++.
+target_link_options(nnbench_torch INTERFACE
+                    "LINKER:--push-state,--no-as-needed,-lstdc++,--pop-state")
+# The same mix-up is unavoidable with a g++ that has only a static libstdc++ (such as the one in
+# /opt/gcc of the GPU machine's image): the executable's own copy and LibTorch's exported copies
+# of std::filesystem then meet, and fs::remove_all jumped to address 0. Refuse such a compiler.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  execute_process(COMMAND "${CMAKE_CXX_COMPILER}" -print-file-name=libstdc++.so
+                  OUTPUT_VARIABLE _nnbench_libstdcxx OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT IS_ABSOLUTE "${_nnbench_libstdcxx}" OR NOT EXISTS "${_nnbench_libstdcxx}")
+    message(FATAL_ERROR
+      "nnbench: ${CMAKE_CXX_COMPILER} has no shared libstdc++ (libstdc++.so), so it would link "
+      "libstdc++ statically next to LibTorch's own exported copies of its functions, which "
+      "crashes. Use a g++ with a shared libstdc++, e.g. cmake --preset cpu "
+      "-DCMAKE_CXX_COMPILER=/usr/bin/g++ (and remove the build directory first).")
+  endif()
+endif()
 if(NNBENCH_CUDA)
   target_link_libraries(nnbench_torch INTERFACE ${TORCH_LIBRARIES})
 else()

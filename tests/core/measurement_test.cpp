@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_benchmarks.hpp"
+#include "nnbench/core/memory_probe.hpp"
 #include "nnbench/core/statistics.hpp"
 
 namespace nnbench {
@@ -159,6 +160,35 @@ TEST(RunMeasurement, RunsTheBeforeSampleHookOutsideTheTimedRegion_OncePerSample)
   const Measurement m = run_measurement(bench, state, config);
   EXPECT_EQ(hook_calls, 6);  // not during warm-up
   EXPECT_EQ(m.samples_ns, std::vector<double>(6, 100.0));
+}
+
+// Records how many iterations had run when the warm-up was declared done.
+class WarmupRecordingProbe final : public MemoryProbe {
+ public:
+  explicit WarmupRecordingProbe(const int& run_calls) : run_calls_(run_calls) {}
+  void begin() override {}
+  void warmup_done() override { calls_at_warmup_done.push_back(run_calls_); }
+  std::vector<MemoryFigure> end() override { return {}; }
+  std::string name() const override { return "warmup_recorder"; }
+  std::vector<int> calls_at_warmup_done;
+
+ private:
+  const int& run_calls_;
+};
+
+TEST(RunMeasurement, TellsProbesOnceWhenTheWarmupIsDone_BeforeTheFirstSample) {
+  LambdaBenchmark bench;
+  State state = make_state();
+  state.set_timer(std::make_unique<ScriptedTimer>(std::vector<double>{100}));
+  auto probe = std::make_unique<WarmupRecordingProbe>(bench.run_calls);
+  const WarmupRecordingProbe& recorder = *probe;
+  state.add_memory_probe(std::move(probe));
+  MeasurementConfig config;
+  config.warmup_iterations = 3;
+  config.iterations = 4;
+  run_measurement(bench, state, config);
+  EXPECT_EQ(recorder.calls_at_warmup_done, std::vector<int>{3});
+  EXPECT_EQ(bench.run_calls, 7);
 }
 
 TEST(Validate, RejectsImpossibleSettings_NamingTheField) {

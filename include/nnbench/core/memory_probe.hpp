@@ -34,6 +34,11 @@ class MemoryProbe {
  public:
   virtual ~MemoryProbe() = default;
   virtual void begin() = 0;
+  // Called once between the warm-up and the first measured sample. Peaks keep the warm-up (the
+  // workspaces it allocates stay in use); a probe of rates over the measured work (power, energy
+  // per iteration) restarts its window here, so that one-off warm-up work (cuDNN autotuning)
+  // does not count against the iterations measured.
+  virtual void warmup_done() {}
   virtual std::vector<MemoryFigure> end() = 0;
   virtual std::string name() const = 0;
 };

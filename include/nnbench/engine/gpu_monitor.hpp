@@ -95,6 +95,9 @@ class GpuMonitorProbe final : public MemoryProbe {
   GpuMonitorProbe(State& state, std::unique_ptr<GpuMonitor> monitor,
                   std::shared_ptr<IterationCounter> iterations);
   void begin() override;
+  // Restarts the readings and the iteration count: utilisation, power and energy per iteration
+  // cover the measured samples, not the warm-up.
+  void warmup_done() override;
   std::vector<MemoryFigure> end() override;  // gpu_memory_used_bytes_max
   std::string name() const override { return "nvml_gpu_monitor"; }
 

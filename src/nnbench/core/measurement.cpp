@@ -136,6 +136,7 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
 
   for (int i = 0; i < config.warmup_iterations; ++i) benchmark.run_once(state);
   m.warmup_iterations = config.warmup_iterations;
+  for (auto& probe : state.memory_probes()) probe->warmup_done();
   const int k = config.iterations_per_sample > 0 ? config.iterations_per_sample
                                                  : calibrate_iterations(sampler, config, deadline);
   m.iterations_per_sample = k;

@@ -1,6 +1,7 @@
 // CudaAllocatorProbe: peaks from the caching allocator's statistics.
 #include "nnbench/engine/cuda_memory_probe.hpp"
 
+#include <ATen/Context.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <cuda_runtime_api.h>
@@ -10,6 +11,9 @@
 namespace nnbench::engine {
 
 void CudaAllocatorProbe::begin() {
+  // The caching allocator knows no device before LibTorch's CUDA initialisation ("Invalid device
+  // argument" from its statistics when nothing has touched CUDA yet).
+  at::globalContext().lazyInitDevice(c10::DeviceType::CUDA);
   c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(device_index_));
 }
 

@@ -127,6 +127,11 @@ void GpuMonitorProbe::begin() {
   monitor_->start();
 }
 
+void GpuMonitorProbe::warmup_done() {
+  iterations_at_begin_ = iterations_->count;
+  monitor_->start();  // drops the warm-up's readings
+}
+
 std::vector<MemoryFigure> GpuMonitorProbe::end() {
   const std::int64_t iterations = iterations_->count - iterations_at_begin_;
   const GpuMonitorSummary s = summarize_gpu_samples(monitor_->stop(), iterations);
