@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "expect_input_error.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/engine/data_loader.hpp"
 #include "nnbench/engine/mnist_dataset.hpp"
@@ -70,28 +71,7 @@ Bytes read_raw(const fs::path& path) {
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Runs `action`, expects an InputError whose message contains every one of `parts`.
-void expect_input_error(const std::function<void()>& action,
-                        std::initializer_list<std::string> parts) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    const std::size_t colon = message.find(": ");
-    if (colon != std::string::npos) {  // the subject (a path) is named once, not repeated
-      EXPECT_EQ(message.find(message.substr(0, colon), colon), std::string::npos) << message;
-    }
-    for (const std::string& part : parts) {
-      EXPECT_NE(message.find(part), std::string::npos)
-          << "message: " << message << "\nlacks: " << part;
-    }
-    return;
-  } catch (const std::exception& other) {
-    ADD_FAILURE() << "expected InputError, got: " << other.what();
-    return;
-  }
-  ADD_FAILURE() << "expected InputError, nothing was thrown";
-}
+using testing::expect_input_error;
 
 class IdxFiles : public ::testing::Test {
  protected:
