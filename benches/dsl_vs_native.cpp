@@ -22,6 +22,7 @@
 #include "nnbench/core/statistics.hpp"
 #include "nnbench/dsl/compile.hpp"
 #include "nnbench/engine/data_loader.hpp"
+#include "nnbench/engine/device_instruments.hpp"
 #include "nnbench/engine/mnist_dataset.hpp"
 #include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
@@ -70,6 +71,7 @@ class DslVsNative final : public nnbench::Benchmark {
 
   void setup(State& state) override {
     device_ = engine::resolve_device(state.device());
+    engine::attach_device_memory_probe(state, state.device());  // device peaks on a GPU
     const std::string model = state.get_string("model");
     const bool dsl = state.get_string("implementation") == "dsl";
     seed_ = state.seed() + static_cast<std::uint64_t>(state.get_int("repetition"));
@@ -236,7 +238,7 @@ class DslVsNative final : public nnbench::Benchmark {
     nnbench::Result row = suites::compare_pair(
         dsl, native, "dsl", "native",
         {"latency_ms", "throughput", "test_accuracy", "test_loss", "peak_rss_bytes",
-         "rss_delta_bytes", "build_time_ms", "parameter_count"},
+         "rss_delta_bytes", "device_peak_allocated_bytes", "build_time_ms", "parameter_count"},
         nnbench::Variant{
             {{"model", model}, {"repetition", repetition}, {"implementation", "dsl_vs_native"}}});
     const double accuracy_diff =

@@ -2,7 +2,7 @@
 # Downloads (does not install) the Debian 12 packages nnbench builds against into .gpu-deps/, so
 # they can travel to the GPU machine, which has no network. scripts/gpu-check.sh unpacks them
 # there with `dpkg -x` into /opt/nnbench-deps. Run here, on the development machine:
-#   scripts/fetch-gpu-deps.sh            # then: device run ... carry: [".gpu-deps"]
+#   scripts/fetch-gpu-deps.sh            # then: device run ... carry: [".gpu-deps", ".whl"]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,3 +29,14 @@ rm -f "${dest}"/*.deb
 (cd "${dest}" && apt-get download -q "${packages[@]}")
 echo "fetched $(compgen -G "${dest}/*.deb" | wc -l) packages into ${dest} ($(du -sh "${dest}" | cut -f1)):"
 ls -1 "${dest}"
+
+# The GPU machine's python3 (3.12) lacks jsonschema, which the schema tests use: its wheels and
+# those of its dependencies the image does not have go to .whl/ (carry it too).
+wheels="${root}/.whl"
+python="${root}/.venv/bin/python"; [[ -x "${python}" ]] || python=python3
+mkdir -p "${wheels}"
+"${python}" -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+  --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+  --platform manylinux2014_x86_64 -d "${wheels}" \
+  jsonschema==4.26.0 jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1
+echo "fetched $(compgen -G "${wheels}/*.whl" | wc -l) wheels into ${wheels}"

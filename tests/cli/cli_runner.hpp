@@ -60,6 +60,15 @@ inline CommandResult run_nnbench(const std::string& args, const std::filesystem:
   return run_command_line(std::string("'") + NNBENCH_BINARY + "' " + args, scratch);
 }
 
+// Validates a result JSON file against docs/result.schema.json (tests/report/validate_schema.py).
+inline CommandResult validate_result_schema(const std::filesystem::path& json,
+                                            const std::filesystem::path& scratch) {
+  return run_command_line(std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
+                              "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
+                              "/docs/result.schema.json' '" + json.string() + "'",
+                          scratch);
+}
+
 // The single run directory under `root` (not the .partial ones), or empty.
 inline std::filesystem::path only_run_dir(const std::filesystem::path& root) {
   std::filesystem::path found;

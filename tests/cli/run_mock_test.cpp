@@ -47,11 +47,7 @@ TEST(RunMock, ValidatesAgainstThePublishedSchema) {
   const auto r = run_nnbench(mock_run(tmp.path() / "results"), tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path dir = only_run_dir(tmp.path() / "results");
-  const auto v =
-      run_command_line(std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
-                           "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
-                           "/docs/result.schema.json' '" + (dir / "mock.json").string() + "'",
-                       tmp.path());
+  const auto v = testing::validate_result_schema(dir / "mock.json", tmp.path());
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 

@@ -47,11 +47,7 @@ TEST(DslVsNative, TrainsBothImplementationsInterleaved_AndComparesThem) {
   EXPECT_NE(
       read_text(dir / "report.md").find("| metric | dsl | native | difference | difference % |"),
       std::string::npos);
-  const auto v = testing::run_command_line(
-      std::string("'") + NNBENCH_PYTHON_EXE + "' '" + NNBENCH_SOURCE_DIR +
-          "/tests/report/validate_schema.py' '" + NNBENCH_SOURCE_DIR +
-          "/docs/result.schema.json' '" + (dir / "dsl_vs_native.json").string() + "'",
-      tmp.path());
+  const auto v = testing::validate_result_schema(dir / "dsl_vs_native.json", tmp.path());
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 

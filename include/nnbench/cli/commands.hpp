@@ -17,6 +17,7 @@ struct RunCommandOptions {
   // Seed-style spellings: --suite dsl-vs-native, --models a,b, --epochs N, --backends torch.
   std::vector<std::string> suites, models, backends;
   int epochs = 0;
+  std::string data;  // --data DIR: same as --option data=DIR
   int threads = 0;
   bool quiet = false;
   bool list_only = false;  // --dry-run: print the planned variants and stop

@@ -56,4 +56,9 @@ class DeviceInstruments {
 // Throws UnavailableError for a CUDA device in the CPU build or with no GPU present.
 DeviceInstruments attach_device_instruments(State& state, const std::string& device);
 
+// Only the caching-allocator probe (device peaks, cudaMemGetInfo) on "cuda"/"cuda:N", for
+// benchmarks that time themselves (training epochs); nothing on any other device. Throws
+// UnavailableError as attach_device_instruments does.
+void attach_device_memory_probe(State& state, const std::string& device);
+
 }  // namespace nnbench::engine

@@ -17,6 +17,10 @@ torch::Device resolve_device(const std::string& name);
 torch::ScalarType parse_dtype(const std::string& name);
 std::string dtype_name(torch::ScalarType type);
 
+// Returns the CUDA caching allocator's unused blocks to the driver (after an out-of-memory
+// error, so the next variant starts from a clean pool); nothing on a CPU-only build.
+void release_cached_device_memory();
+
 // Waits for queued device work (no-op on the CPU), so a host clock reading is honest.
 void synchronize(const torch::Device& device);
 

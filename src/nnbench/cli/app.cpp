@@ -21,6 +21,9 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
       ->delimiter(',');
   run.add_option("--models", o.models, "models to run (same as --axis model=...)")->delimiter(',');
   run.add_option("--epochs", o.epochs, "training epochs (same as --option epochs=N)");
+  run.add_option("--data", o.data,
+                 "input data: an MNIST-format or image-class folder, or 'synthetic' (same as "
+                 "--option data=DIR)");
   run.add_option("--backends", o.backends,
                  "frameworks to run; this build runs torch (in-process LibTorch)")
       ->delimiter(',');

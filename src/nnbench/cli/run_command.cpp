@@ -78,6 +78,7 @@ RunConfig effective_config(RunCommandOptions& options, int& threads) {
       throw InputError(fmt::format("--epochs {}: expected >= 1", options.epochs));
     config.options["epochs"] = std::to_string(options.epochs);
   }
+  if (!options.data.empty()) config.options["data"] = options.data;
   for (const std::string& backend : options.backends) {
     if (backend != "torch") {
       throw InputError(fmt::format(

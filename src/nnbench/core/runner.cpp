@@ -60,6 +60,14 @@ void add_timing_metrics(Result& result, const Measurement& m, const State& state
     std::transform(m.samples_ns.begin(), m.samples_ns.end(), rates.begin(),
                    [&](double ns) { return state.items_per_iteration() / (ns * 1e-9); });
     result.metrics.push_back(sampled_metric("throughput", state.items_unit() + "/s", rates, true));
+    // The median latency over the items of one iteration ("latency_per_sample_ms"); kept for
+    // batches of samples even at batch 1, so a sweep's column has no hole.
+    std::string item = state.items_unit();
+    if (state.items_per_iteration() != 1 || item == "samples") {
+      if (item.size() > 1 && item.back() == 's') item.pop_back();
+      result.metrics.push_back(single_metric("latency_per_" + item + "_ms", "ms",
+                                             median_s * 1e3 / state.items_per_iteration(), false));
+    }
   }
   if (state.flops_per_iteration() > 0 && median_s > 0) {
     result.metrics.push_back(single_metric("compute_flop_per_s", "FLOP/s",

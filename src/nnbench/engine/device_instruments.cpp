@@ -58,6 +58,13 @@ DeviceInstruments attach_device_instruments(State& state, const std::string& dev
   }
   return {};
 }
+
+void attach_device_memory_probe(State& /*state*/, const std::string& device) {
+  if (parse_cuda_device(device)) {
+    throw UnavailableError(
+        fmt::format("device '{}' needs the cuda build of nnbench (cmake --preset cuda)", device));
+  }
+}
 #endif
 
 }  // namespace nnbench::engine

@@ -84,4 +84,11 @@ DeviceInstruments attach_device_instruments(State& state, const std::string& dev
   return DeviceInstruments(std::move(iterations));
 }
 
+void attach_device_memory_probe(State& state, const std::string& device) {
+  const std::optional<int> requested = parse_cuda_device(device);
+  if (!requested) return;
+  state.add_memory_probe(
+      std::make_unique<CudaAllocatorProbe>(resolve_cuda_index(device, *requested)));
+}
+
 }  // namespace nnbench::engine

@@ -4,6 +4,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 #ifdef NNBENCH_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <cuda_runtime_api.h>
 #endif
 #include <ATen/Parallel.h>
@@ -81,6 +82,12 @@ void add_torch_environment(Environment& environment) {
   environment.gpus = list_cuda_gpus();
   environment.software["cuda_runtime"] =
       std::to_string(CUDART_VERSION / 1000) + "." + std::to_string((CUDART_VERSION % 1000) / 10);
+#endif
+}
+
+void release_cached_device_memory() {
+#ifdef NNBENCH_WITH_CUDA
+  if (torch::cuda::is_available()) c10::cuda::CUDACachingAllocator::emptyCache();
 #endif
 }
 

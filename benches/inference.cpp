@@ -1,0 +1,37 @@
+// inference: the model zoo's forward pass (seeds 002 and 003) over models, batch sizes, dtypes
+// and execution modes; on a GPU with CUDA event timing, allocator peaks and NVML readings.
+// `nnbench run --suite inference`.
+#include "nnbench/core/benchmark.hpp"
+#include "nnbench/suites/inference_benchmark.hpp"
+
+namespace {
+
+class Inference final : public nnbench::suites::InferenceBenchmark {
+ public:
+  std::string description() const override {
+    return "Forward pass of resnet50 / vit_b_16 / scaling_mlp: batch sizes, dtypes, eager vs "
+           "CUDA graph";
+  }
+
+  // Costly set-up first: a model is built once per model/dtype/layout and kept across the
+  // batch sizes and modes under it.
+  std::vector<nnbench::Axis> axes() const override {
+    return {
+        nnbench::string_axis("model", {"resnet50", "vit_b_16"}, "zoo model",
+                             {"resnet50", "vit_b_16", "scaling_mlp"}),
+        nnbench::string_axis("dtype", {"fp32"}, "element type of weights and inputs",
+                             {"fp32", "fp16", "bf16"}),
+        nnbench::string_axis("layout", {"contiguous"}, "memory format of 4-D tensors",
+                             {"contiguous", "channels_last"}),
+        nnbench::string_axis("tf32", {"off"}, "TF32 matrix units for fp32 (CUDA)", {"off", "on"}),
+        nnbench::string_axis("cudnn_benchmark", {"on"}, "cuDNN autotuning (CUDA)", {"on", "off"}),
+        nnbench::int_axis("batch_size", {1, 8, 32, 128}, "samples per forward pass"),
+        nnbench::string_axis("mode", {"eager", "graph"},
+                             "eager LibTorch calls, or one CUDA graph replay", {"eager", "graph"}),
+    };
+  }
+};
+
+}  // namespace
+
+NNBENCH_REGISTER(Inference, "inference");

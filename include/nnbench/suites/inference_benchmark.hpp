@@ -1,0 +1,43 @@
+// The forward-pass benchmark every inference suite shares: a zoo model on the run's device, in a
+// dtype, layout and execution mode, fed a batch, timed per forward pass.
+//
+// Axes it reads (a variant without one takes the default):
+//   model            resnet50 | vit_b_16 | scaling_mlp (or the model given to the constructor)
+//   batch_size       samples per forward pass
+//   dtype            fp32 | fp16 | bf16                                  (fp32)
+//   mode             eager: one LibTorch call per operator, under inference mode
+//                    graph: the forward captured once in a CUDA graph and replayed    (eager)
+//   layout           contiguous | channels_last (convolutional models)     (contiguous)
+//   cudnn_benchmark  on | off: cuDNN autotuning                            (on)
+//   tf32             off | on: TF32 matrix units for fp32 (CUDA)           (off)
+//   hidden_dim       scaling_mlp's width                                    (option, 512)
+// Options: data=DIR (an ImageNet-style image folder instead of random input), image_size=N,
+// cold=true (L2 flush between samples), gpu_monitor_interval_ms=N.
+// Combinations that cannot run here (graph or tf32 on the CPU, fp16 on the CPU, channels_last
+// for a model without convolutions) are skipped with the reason.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "nnbench/core/benchmark.hpp"
+
+namespace nnbench::suites {
+
+class InferenceBenchmark : public Benchmark {
+ public:
+  // `fixed_model`: the model when the benchmark has no model axis (empty: the axis decides).
+  explicit InferenceBenchmark(std::string fixed_model = "");
+  ~InferenceBenchmark() override;
+
+  void setup(State& state) override;
+  void run_once(State& state) override;
+  void teardown(State& state) override;
+
+ private:
+  struct Session;
+  std::string fixed_model_;
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace nnbench::suites

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""One line per variant of every nnbench result directory under ROOT (default: results/), with
+the figures a GPU run is judged by: median and p99 latency, throughput, capture time, device
+peak, GPU utilisation, power, energy and clocks. Used by scripts/gpu-check.sh; runs anywhere.
+
+Usage: scripts/gpu_table.py [ROOT]
+"""
+import json
+import pathlib
+import sys
+
+
+def figure(metrics, name, scale=1.0, digits=4):
+    metric = metrics.get(name)
+    if metric is None or metric.get("value") is None:
+        return "-"
+    return f"{metric['value'] * scale:.{digits}g}"
+
+
+def main():
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "results")
+    columns = ("p50_ms", "p99_ms", "samples/s", "capture_ms", "peak_MiB", "util%", "W",
+               "J/iter", "SM_MHz")
+    for path in sorted(root.glob("*/*.json")):
+        if path.name == "summary.json":
+            continue
+        doc = json.loads(path.read_text())
+        print(f"== {path.parent.name}/{path.name}")
+        print("variant | status | " + " | ".join(columns))
+        for scenario in doc.get("benchmark_scenarios", []):
+            metrics = {m: v for m, v in scenario.get("measurements", {}).items()}
+            p99 = metrics.get("latency_ms", {}).get("p99")
+            row = [
+                figure(metrics, "latency_ms"),
+                f"{p99:.4g}" if p99 is not None else "-",
+                figure(metrics, "throughput", digits=5),
+                figure(metrics, "compile_time_ms"),
+                figure(metrics, "device_peak_allocated_bytes", 1 / 2**20),
+                figure(metrics, "gpu_utilization_pct_mean", digits=3),
+                figure(metrics, "gpu_power_w_mean", digits=3),
+                figure(metrics, "energy_per_iteration_j", digits=3),
+                figure(metrics, "gpu_sm_clock_mhz_min", digits=4) + "-" +
+                figure(metrics, "gpu_sm_clock_mhz_max", digits=4),
+            ]
+            status = scenario.get("status", "?")
+            reason = scenario.get("reason") or ""
+            print(f"{scenario.get('scenario_name')} | {status}{': ' + reason if reason else ''} | "
+                  + " | ".join(row))
+
+
+if __name__ == "__main__":
+    main()

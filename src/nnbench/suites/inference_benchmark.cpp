@@ -1,0 +1,247 @@
+// The shared forward-pass benchmark (see inference_benchmark.hpp).
+#include "nnbench/suites/inference_benchmark.hpp"
+
+#include <torch/torch.h>
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "nnbench/core/error.hpp"
+#include "nnbench/engine/backend_settings.hpp"
+#include "nnbench/engine/cuda_graph.hpp"
+#include "nnbench/engine/device_instruments.hpp"
+#include "nnbench/engine/image_folder.hpp"
+#include "nnbench/engine/model_zoo.hpp"
+#include "nnbench/engine/torch_runtime.hpp"
+#include "nnbench/suites/inputs.hpp"
+
+namespace nnbench::suites {
+namespace {
+
+std::string axis_or(const State& state, const std::string& axis, const std::string& fallback) {
+  return state.variant().has(axis) ? state.variant().at(axis) : fallback;
+}
+
+bool on_off(const State& state, const std::string& axis, const std::string& fallback) {
+  const std::string value = axis_or(state, axis, fallback);
+  if (value == "on") return true;
+  if (value == "off") return false;
+  throw InputError(fmt::format("axis '{}' value '{}': expected on or off", axis, value));
+}
+
+// What one variant runs, read from its axes.
+struct Spec {
+  std::string model;
+  std::int64_t batch_size = 1;
+  std::string dtype_name, mode, layout;
+  torch::ScalarType dtype = torch::kFloat32;
+  engine::BackendSettings backend;
+  engine::ZooOptions zoo;
+
+  // The model is rebuilt only when this changes between variants.
+  std::string model_key(const torch::Device& device) const {
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}", model, dtype_name, layout, zoo.hidden_dim,
+                       zoo.image_size, zoo.seed, device.str());
+  }
+};
+
+Spec read_spec(const State& state, const std::string& fixed_model) {
+  Spec spec;
+  spec.model = fixed_model.empty() ? state.get_string("model") : fixed_model;
+  spec.batch_size = state.get_int("batch_size");
+  if (spec.batch_size < 1) {
+    throw InputError(fmt::format("axis 'batch_size': expected >= 1, got {}", spec.batch_size));
+  }
+  spec.dtype_name = axis_or(state, "dtype", "fp32");
+  spec.dtype = engine::parse_dtype(spec.dtype_name);
+  spec.mode = axis_or(state, "mode", "eager");
+  if (spec.mode != "eager" && spec.mode != "graph") {
+    throw InputError(fmt::format("axis 'mode' value '{}': expected eager or graph", spec.mode));
+  }
+  spec.layout = axis_or(state, "layout", "contiguous");
+  if (spec.layout != "contiguous" && spec.layout != "channels_last") {
+    throw InputError(
+        fmt::format("axis 'layout' value '{}': expected contiguous or channels_last", spec.layout));
+  }
+  spec.backend.cudnn_benchmark = on_off(state, "cudnn_benchmark", "on");
+  spec.backend.tf32 = on_off(state, "tf32", "off");
+  spec.zoo.hidden_dim = state.variant().has("hidden_dim") ? state.get_int("hidden_dim")
+                                                          : state.count_option("hidden_dim", 512);
+  spec.zoo.image_size = state.count_option("image_size", 224);
+  spec.zoo.seed = state.seed();
+  return spec;
+}
+
+// Skips the variants that cannot run on this device, saying why.
+void skip_unsupported(State& state, const Spec& spec, const torch::Device& device) {
+  const bool cuda = device.is_cuda();
+  if (spec.mode == "graph" && !cuda) {
+    state.skip(
+        "mode 'graph' replays a CUDA graph and needs a CUDA device; on the CPU use "
+        "mode=eager");
+  }
+  if (spec.dtype == torch::kFloat16 && !cuda) {
+    state.skip("fp16 matrix products are not supported on the CPU; use bf16 or a GPU");
+  }
+  if (spec.backend.tf32 && !cuda) state.skip("tf32=on is a mode of CUDA matrix units");
+  if (spec.backend.tf32 && spec.dtype != torch::kFloat32) {
+    state.skip(fmt::format("tf32=on applies to fp32 only, not {}", spec.dtype_name));
+  }
+  if (state.quick() && !cuda && spec.batch_size > 8 && spec.model != "scaling_mlp") {
+    state.skip(
+        fmt::format("--quick on the CPU stops at batch 8 (asked {}); run without --quick "
+                    "to measure it",
+                    spec.batch_size));
+  }
+}
+
+// Runs `action`; a CUDA out-of-memory error becomes one line naming what ran out, with the
+// allocator's cache released so the next variant starts clean.
+template <typename Action>
+auto guard_device_memory(const Spec& spec, const char* stage, Action&& action) {
+  try {
+    return action();
+  } catch (const c10::OutOfMemoryError& e) {
+    engine::release_cached_device_memory();
+    throw Error(fmt::format("out of device memory {} {} at batch {} in {} ({})", stage, spec.model,
+                            spec.batch_size, spec.dtype_name, e.what_without_backtrace()));
+  }
+}
+
+// A batch of real images from an ImageNet-style folder (option data=DIR): decoded once per batch
+// size into pinned memory where there is a GPU, repeated when the folder has fewer images.
+torch::Tensor image_batch(State& state, const std::string& folder, const Spec& spec,
+                          const torch::Device& device) {
+  engine::ImageFolderOptions options;
+  options.image_size = spec.zoo.image_size;
+  options.limit = spec.batch_size;
+  options.pin_memory = device.is_cuda();
+  const engine::ImageFolder images = engine::load_image_folder(folder, options);
+  torch::Tensor batch = images.images;
+  if (images.size() < spec.batch_size) {
+    const std::int64_t copies = (spec.batch_size + images.size() - 1) / images.size();
+    batch = batch.repeat({copies, 1, 1, 1}).narrow(0, 0, spec.batch_size);
+    state.add_note(fmt::format("{} images from {} repeated to fill batch {}", images.size(), folder,
+                               spec.batch_size));
+  }
+  state.set_label("input",
+                  fmt::format("{} images of {} classes from {}{}", images.size(),
+                              images.classes.size(), folder, images.pinned ? " (pinned)" : ""));
+  return batch.to(device, spec.dtype, /*non_blocking=*/images.pinned);
+}
+
+}  // namespace
+
+struct InferenceBenchmark::Session {
+  Spec spec;
+  torch::Device device{torch::kCPU};
+  std::string model_key;
+  std::optional<engine::ZooModel> model;
+  torch::Tensor input, output;
+  std::unique_ptr<engine::ScopedBackendSettings> backend;
+  std::unique_ptr<engine::CapturedForward> graph;
+  engine::DeviceInstruments instruments;
+};
+
+InferenceBenchmark::InferenceBenchmark(std::string fixed_model)
+    : fixed_model_(std::move(fixed_model)), session_(std::make_unique<Session>()) {}
+
+InferenceBenchmark::~InferenceBenchmark() = default;
+
+void InferenceBenchmark::setup(State& state) {
+  Session& s = *session_;
+  s.spec = read_spec(state, fixed_model_);
+  const Spec& spec = s.spec;
+  s.device = engine::resolve_device(state.device());
+  skip_unsupported(state, spec, s.device);
+  // CUDA: event timer, allocator probe, NVML monitor, L2 flush with cold=true; CPU: nothing.
+  s.instruments = engine::attach_device_instruments(state, state.device());
+  s.backend = std::make_unique<engine::ScopedBackendSettings>(spec.backend);
+
+  const std::string key = spec.model_key(s.device);
+  if (key != s.model_key) {
+    s.model.reset();
+    s.model_key.clear();
+    engine::ZooModel model = engine::make_zoo_model(spec.model, spec.zoo);
+    if (spec.layout == "channels_last" && !model.convolutional) {
+      state.skip(
+          fmt::format("layout channels_last applies to convolutional models, not {}", spec.model));
+    }
+    guard_device_memory(spec, "loading", [&] {
+      model.module->to(s.device, spec.dtype);
+      if (spec.layout == "channels_last") {
+        torch::NoGradGuard no_grad;
+        for (torch::Tensor& p : model.module->parameters()) {
+          if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+        }
+      }
+      return 0;
+    });
+    model.module->eval();
+    s.model = std::move(model);
+    s.model_key = key;
+  }
+  const engine::ZooModel& model = *s.model;
+
+  std::vector<std::int64_t> input_shape{spec.batch_size};
+  input_shape.insert(input_shape.end(), model.sample_shape.begin(), model.sample_shape.end());
+  const std::string data = state.option("data", "synthetic");
+  if (data != "synthetic" && model.sample_shape.size() != 3) {
+    state.skip(fmt::format("data={} holds images; {} takes vectors of {}", data, spec.model,
+                           model.sample_shape.front()));
+  }
+  s.input = guard_device_memory(spec, "allocating the input of", [&] {
+    torch::Tensor input = data == "synthetic"
+                              ? seeded_input(input_shape, spec.dtype, s.device, state.seed())
+                              : image_batch(state, data, spec, s.device);
+    return spec.layout == "channels_last" ? input.contiguous(torch::MemoryFormat::ChannelsLast)
+                                          : input;
+  });
+  if (spec.mode == "graph") {
+    torch::InferenceMode inference;
+    auto forward = [&s] { return s.model->forward(s.input); };
+    s.graph = guard_device_memory(spec, "capturing", [&] {
+      return std::make_unique<engine::CapturedForward>(forward, s.device);
+    });
+    state.add_metric("compile_time_ms", s.graph->capture_ms(), "ms");
+  }
+
+  state.set_items_per_iteration(static_cast<double>(spec.batch_size), "samples");
+  state.set_flops_per_iteration(2.0 * static_cast<double>(model.macs_per_sample) *
+                                static_cast<double>(spec.batch_size));
+  state.set_label("model", spec.model);
+  state.set_label("framework", "libtorch");
+  state.set_label("mode", spec.mode);
+  state.set_label("layout", spec.layout);
+  state.set_label("input_shape", shape_text(input_shape));
+  if (s.device.is_cuda()) {
+    state.set_label("cudnn_benchmark", spec.backend.cudnn_benchmark ? "on" : "off");
+    state.set_label("tf32", spec.backend.tf32 ? "on" : "off");
+  }
+  state.add_metric("parameter_count", static_cast<double>(model.parameter_count()), "parameters");
+}
+
+// No synchronisation here: on a GPU the event timer brackets the queued work and waits for it
+// after the sample; on the CPU the forward pass returns when done.
+void InferenceBenchmark::run_once(State&) {
+  Session& s = *session_;
+  torch::InferenceMode inference;
+  if (s.graph) {
+    s.graph->replay();
+  } else {
+    s.output = guard_device_memory(s.spec, "running", [&] { return s.model->forward(s.input); });
+  }
+  s.instruments.count_iteration();
+}
+
+void InferenceBenchmark::teardown(State&) {
+  Session& s = *session_;
+  s.graph.reset();
+  s.output = torch::Tensor();
+  s.input = torch::Tensor();
+  s.backend.reset();
+  s.instruments = {};
+}
+
+}  // namespace nnbench::suites
