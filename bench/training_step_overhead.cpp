@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
   constexpr std::uint64_t kSeed = 42;
   constexpr int kCalls = 200;
 
-  const auto network = nnbench::dsl::compile_file(std::string(NNBENCH_SOURCE_DIR) + "/models/" +
-                                                  model + ".nn")
-                           .front();
+  const auto network =
+      nnbench::dsl::compile_file(std::string(NNBENCH_SOURCE_DIR) + "/models/" + model + ".nn")
+          .front();
   nnbench::engine::BuiltModel built = nnbench::engine::build_model(network, {kSeed});
   auto native = nnbench::suites::make_native_model(model, kSeed);
   std::vector<Side> sides(2);
