@@ -1,11 +1,14 @@
 // generation: greedy decoding with a static KV cache (seed 004): time to first token, time per
 // output token, inter-token latency, end-to-end latency and tokens/s of GPT-2 and Llama-style
-// decoders with random weights. One iteration is one whole generation: the prefill of a prompt
-// of prompt_length tokens and generate-1 decode steps. `nnbench run --suite generation`.
-// Metric definitions: docs/result-format.md.
+// decoders with random weights (or a safetensors file: --option weights=PATH). One iteration is
+// one whole generation: the prefill of a prompt of prompt_length tokens and generate-1 decode
+// steps, in mode eager, graph or kernel (greedy_decoder.hpp). Next to the measured decode rate,
+// the memory-bandwidth bound: the bytes a step must read over the device's measured copy
+// bandwidth. `nnbench run --suite generation`. Metric definitions: docs/result-format.md.
 #include <torch/torch.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -14,9 +17,13 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/statistics.hpp"
+#include "nnbench/engine/copy_bandwidth.hpp"
+#include "nnbench/engine/decode_traffic.hpp"
 #include "nnbench/engine/decoder.hpp"
+#include "nnbench/engine/decoder_weights.hpp"
 #include "nnbench/engine/device_instruments.hpp"
 #include "nnbench/engine/greedy_decoder.hpp"
+#include "nnbench/engine/host_memory.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 
 namespace {
@@ -40,15 +47,27 @@ class Generation final : public nnbench::Benchmark {
             nnbench::string_axis("dtype", {"fp32"}, "element type of weights and cache",
                                  {"fp32", "fp16", "bf16"}),
             nnbench::int_axis("batch_size", {1, 4, 16}, "sequences decoded together"),
-            nnbench::string_axis("mode", {"eager"}, "one LibTorch call per operator", {"eager"})};
+            nnbench::string_axis("mode", {"eager", "graph", "kernel"},
+                                 "eager: operators as written; graph: the decode step replayed "
+                                 "from a CUDA graph; kernel: graph with fused attention, fused "
+                                 "projections and custom kernels",
+                                 {"eager", "graph", "kernel"})};
   }
 
   void setup(nnbench::State& state) override {
     namespace engine = nnbench::engine;
     device_ = engine::resolve_device(state.device());
-    const torch::ScalarType dtype = engine::parse_dtype(state.get_string("dtype"));
+    const std::string dtype_name = state.get_string("dtype");
+    const torch::ScalarType dtype = engine::parse_dtype(dtype_name);
+    const engine::DecodeMode mode = engine::parse_decode_mode(state.get_string("mode"));
     if (dtype == torch::kFloat16 && device_.is_cpu()) {
       state.skip("fp16 matrix products are not supported on the CPU; use bf16 or a GPU");
+    }
+    if (mode != engine::DecodeMode::kEager && !device_.is_cuda()) {
+      state.skip(
+          fmt::format("mode '{}' replays a CUDA graph and needs a CUDA device; on the CPU "
+                      "use mode=eager",
+                      engine::decode_mode_name(mode)));
     }
     batch_ = state.get_int("batch_size");
     prompt_length_ = state.count_option("prompt_length", state.quick() ? 32 : 128);
@@ -62,16 +81,34 @@ class Generation final : public nnbench::Benchmark {
           fmt::format("{}: prompt_length {} + generate {} exceeds its context of {} tokens",
                       config.name, prompt_length_, generate_, config.context_length));
     }
+    // The model is built in fp32 on the host before it moves; on the CPU its cache stays there.
+    const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype));
+    const std::int64_t cache_bytes = 2 * config.layers * batch_ * config.kv_heads *
+                                     (prompt_length_ + generate_) * config.head_dim() * element;
+    engine::check_host_memory(fmt::format("{} (batch {}, {} + {} tokens, building in fp32)",
+                                          config.name, batch_, prompt_length_, generate_),
+                              config.parameter_count() * 4 + (device_.is_cpu() ? cache_bytes : 0));
     instruments_ = engine::attach_device_instruments(state, state.device());
     torch::manual_seed(state.seed());
     engine::DecoderLM model(config);
-    model->to(device_, dtype);
+    const std::string weights = state.option("weights");
+    if (!weights.empty()) {
+      engine::load_decoder_weights(model, weights);
+      state.add_note("weights from " + weights);
+    }
     model->eval();
-    decoder_.emplace(model, batch_, prompt_length_ + generate_,
-                     torch::TensorOptions().device(device_).dtype(dtype));
-    prompt_ = torch::randint(config.vocab_size, {batch_, prompt_length_},
-                             torch::TensorOptions().dtype(torch::kInt64))
-                  .to(device_);
+    guard_device_memory(config, dtype_name, "loading", [&] {
+      model->to(device_, dtype);
+      decoder_.emplace(model, batch_, prompt_length_ + generate_,
+                       torch::TensorOptions().device(device_).dtype(dtype), mode);
+      prompt_ = torch::randint(config.vocab_size, {batch_, prompt_length_},
+                               torch::TensorOptions().dtype(torch::kInt64))
+                    .to(device_);
+    });
+    bandwidth_ = engine::measure_copy_bandwidth(device_);
+    traffic_ = engine::decode_traffic(config, element, batch_, prompt_length_, generate_);
+    config_ = config;
+    dtype_name_ = dtype_name;
     ttft_ms_.clear();
     tpot_ms_.clear();
     itl_ms_.clear();
@@ -80,11 +117,16 @@ class Generation final : public nnbench::Benchmark {
     state.set_items_per_iteration(static_cast<double>(batch_ * generate_), "tokens");
     state.set_label("model", config.name);
     state.set_label("framework", "libtorch");
-    state.set_label("mode", "eager");
+    state.set_label("mode", engine::decode_mode_name(mode));
     state.set_label("input_shape", fmt::format("{}x{}+{}", batch_, prompt_length_, generate_));
     state.add_metric("parameter_count", static_cast<double>(config.parameter_count()),
                      "parameters");
     state.add_metric("kv_cache_bytes", static_cast<double>(decoder_->cache().bytes()), "bytes");
+    if (mode != engine::DecodeMode::kEager) {
+      state.add_metric("compile_time_ms", decoder_->capture_ms(), "ms");
+    }
+    state.add_metric("copy_bandwidth_gb_s", bandwidth_.bytes_per_second / 1e9, "GB/s", true);
+    state.add_metric("decode_bytes_per_step", traffic_.total(), "bytes");
   }
 
   void adjust_measurement(const nnbench::State&,
@@ -97,6 +139,10 @@ class Generation final : public nnbench::Benchmark {
   // produced when the host could read it, which is what time to first token and inter-token
   // latency mean to a caller.
   void run_once(nnbench::State&) override {
+    guard_device_memory(config_, dtype_name_, "generating", [&] { generate_once(); });
+  }
+
+  void generate_once() {
     torch::InferenceMode inference;
     const Clock::time_point start = Clock::now();
     decoder_->prefill(prompt_);
@@ -131,11 +177,11 @@ class Generation final : public nnbench::Benchmark {
     if (!tpot_ms_.empty()) {
       state.add_metric({"tpot_ms", "ms", median(tpot_ms_), tpot_ms_, false});
       state.add_metric({"itl_ms", "ms", median(itl_ms_), itl_ms_, false});
-      state.add_metric({"decode_tokens_per_s",
-                        "tokens/s",
-                        static_cast<double>(batch_) / (median(tpot_ms_) * 1e-3),
-                        {},
-                        true});
+      const double decode_rate = static_cast<double>(batch_) / (median(tpot_ms_) * 1e-3);
+      state.add_metric({"decode_tokens_per_s", "tokens/s", decode_rate, {}, true});
+      const double bound = traffic_.bound_tokens_per_second(batch_, bandwidth_.bytes_per_second);
+      state.add_metric("decode_bound_tokens_per_s", bound, "tokens/s", true);
+      state.add_metric("decode_fraction_of_bound", decode_rate / bound, "ratio", true);
     }
   }
 
@@ -146,6 +192,23 @@ class Generation final : public nnbench::Benchmark {
   }
 
  private:
+  // Runs `action`; a CUDA out-of-memory error becomes one line naming the model, dtype and batch,
+  // with the allocator's cache released so that the next variant starts clean.
+  void guard_device_memory(const nnbench::engine::DecoderConfig& config, const std::string& dtype,
+                           const char* stage, const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const c10::OutOfMemoryError& e) {
+      decoder_.reset();
+      prompt_ = torch::Tensor();
+      nnbench::engine::release_cached_device_memory();
+      throw nnbench::Error(fmt::format(
+          "out of device memory {} {} ({} parameters) in {} at batch {} with {} + {} tokens ({})",
+          stage, config.name, config.parameter_count(), dtype, batch_, prompt_length_, generate_,
+          e.what_without_backtrace()));
+    }
+  }
+
   static double median(std::vector<double> values) {
     return nnbench::compute_statistics(values).median;
   }
@@ -158,6 +221,10 @@ class Generation final : public nnbench::Benchmark {
   mutable int warmup_ = 0;
   int generations_ = 0;
   std::vector<double> ttft_ms_, tpot_ms_, itl_ms_;
+  nnbench::engine::CopyBandwidth bandwidth_;
+  nnbench::engine::DecodeTraffic traffic_;
+  nnbench::engine::DecoderConfig config_;
+  std::string dtype_name_;
 };
 
 }  // namespace

@@ -15,10 +15,25 @@ function(nnbench_layer)
   if(_cuda_srcs)
     list(REMOVE_ITEM _srcs ${_cuda_srcs})
   endif()
+  file(GLOB _cu_srcs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}/*.cu")
+  if(_cu_srcs)
+    list(REMOVE_ITEM _cuda_srcs ${_cu_srcs})
+  endif()
   if(NNBENCH_CUDA)
     list(APPEND _srcs ${_cuda_srcs})
   endif()
   add_library(nnbench_${L_NAME} STATIC ${_srcs})
+  # CUDA kernels (*.cu) in a library of their own: nvcc compiles them as C++17 and never sees
+  # LibTorch's headers (the layer's C++20 feature would otherwise be asked of nvcc too).
+  if(NNBENCH_CUDA AND _cu_srcs)
+    add_library(nnbench_${L_NAME}_kernels STATIC ${_cu_srcs})
+    set_target_properties(nnbench_${L_NAME}_kernels PROPERTIES CUDA_STANDARD 17
+                          CUDA_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON)
+    target_include_directories(nnbench_${L_NAME}_kernels PRIVATE "${PROJECT_SOURCE_DIR}/include"
+                               "${PROJECT_SOURCE_DIR}/src")
+    target_link_libraries(nnbench_${L_NAME}_kernels PUBLIC CUDA::cudart)
+    target_link_libraries(nnbench_${L_NAME} PUBLIC nnbench_${L_NAME}_kernels)
+  endif()
   add_library(nnbench::${L_NAME} ALIAS nnbench_${L_NAME})
   target_include_directories(nnbench_${L_NAME} PUBLIC "${PROJECT_SOURCE_DIR}/include"
                              PRIVATE "${PROJECT_SOURCE_DIR}/src")

@@ -11,7 +11,10 @@
 # network), scripts/fetch-gpu-deps.sh downloads them here into .gpu-deps/ (and the wheels of the
 # Python packages the tests use into .whl/); this script unpacks them with `dpkg -x` into
 # /opt/nnbench-deps (never into /) and builds against that prefix.
-# GPU_CHECK_SUBSET=verify runs only a short zoo sweep and the out-of-memory run after the tests.
+# GPU_CHECK_SUBSET=verify runs only a short zoo sweep and the out-of-memory run after the tests;
+# =gen the generation suite (gpt2, gpt2-medium, llama-1b, llama2-7b) after the tests; =gen7b
+# only llama2-7b at batch 1 in fp16 and its out-of-memory row, then the CPU labels; =cpulabel
+# the build and the CPU labels (unit, integration) alone.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -114,13 +117,15 @@ fi
 
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
-  t=${SECONDS}
-  timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
-    >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
-  say "ctest gpu: $(grep -E 'tests passed|tests failed' "${work}/logs/ctest-gpu.log" || echo 'no summary') ($(elapsed $t))"
-  grep -E '^\s+[0-9]+ - .*\((Failed|Timeout|Not Run|SEGFAULT|Exception)' "${work}/logs/ctest-gpu.log" | tee -a "${summary}"
-  # The GPU tests print their measured figures (event vs host time, NVML readings, energy).
-  grep -E '^[0-9]+: (event|NVIDIA|[0-9]+ samples|latency)' "${work}/logs/ctest-gpu.log" | tee -a "${summary}"
+  if [[ "${subset}" != gen7b && "${subset}" != cpulabel ]]; then
+    t=${SECONDS}
+    timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
+      >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
+    say "ctest gpu: $(grep -E 'tests passed|tests failed' "${work}/logs/ctest-gpu.log" || echo 'no summary') ($(elapsed $t))"
+    grep -E '^\s+[0-9]+ - .*\((Failed|Timeout|Not Run|SEGFAULT|Exception)' "${work}/logs/ctest-gpu.log" | tee -a "${summary}"
+    # The GPU tests print their measured figures (event vs host time, NVML readings, energy).
+    grep -E '^[0-9]+: (event|NVIDIA|[0-9]+ samples|latency|decode step)' "${work}/logs/ctest-gpu.log" | tee -a "${summary}"
+  fi
 
   # --- GPU runs: each writes its own result directory; a failed variant fails the check -----------
   # nb_run LABEL ARGS...: runs nnbench with ARGS on the GPU, logs to logs/run-LABEL.log.
@@ -134,7 +139,33 @@ if [[ -x "${build}/nnbench" ]]; then
     return ${rc}
   }
   data="${root}/.data/fashion-mnist"
-  if [[ "${subset}" == verify ]]; then
+  if [[ "${subset}" == cpulabel ]]; then
+    :  # the build and the CPU labels only
+  elif [[ "${subset}" == gen7b ]]; then
+    # The physical-limit target: llama2-7b, batch 1, fp16, every mode against the bandwidth bound.
+    nb_run gen-7b --suite generation --quick --models llama2-7b --axis dtype=fp16 \
+      --axis batch_size=1 --option prompt_length=128 --option generate=128 || status=1
+    # Too large: llama2-7b in fp32 at a batch whose cache cannot fit (exit 1 expected).
+    nb_run gen-oom --suite generation --models llama2-7b --axis dtype=fp32 --axis batch_size=4096 \
+      --axis mode=eager --iterations 1 --option prompt_length=128 --option generate=128
+    [[ $? -eq 1 ]] || status=1
+    grep -E 'out of device memory' "${work}/logs/run-gen-oom.log" | cut -c1-300 | tee -a "${summary}"
+  elif [[ "${subset}" == gen ]]; then
+    # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
+    nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
+      --axis batch_size=1,4,16 --option prompt_length=128 --option generate=128 || status=1
+    nb_run gen-llama --suite generation --quick --models llama-1b,llama2-7b --axis dtype=fp16 \
+      --axis batch_size=1,16 --option prompt_length=128 --option generate=128 || status=1
+    nb_run gen-fp32 --suite generation --quick --models gpt2,llama-1b --axis dtype=fp32 \
+      --axis batch_size=1 --option prompt_length=128 --option generate=128 || status=1
+    python3 scripts/gpu_table.py "${work}/results" >"${work}/gen-table.md" 2>&1 &&
+      cat "${work}/gen-table.md" >>"${summary}"
+    # Too large: llama2-7b in fp32 at a batch whose cache cannot fit (exit 1 expected).
+    nb_run gen-oom --suite generation --models llama2-7b --axis dtype=fp32 --axis batch_size=4096 \
+      --axis mode=eager --iterations 1 --option prompt_length=128 --option generate=128
+    [[ $? -eq 1 ]] || status=1
+    grep -E 'out of device memory' "${work}/logs/run-gen-oom.log" | cut -c1-300 | tee -a "${summary}"
+  elif [[ "${subset}" == verify ]]; then
     # A short re-check after a fix: the zoo at two batch sizes, the out-of-memory row.
     nb_run zoo --suite inference --quick --axis batch_size=1,128 --axis dtype=fp32,fp16 || status=1
   else
@@ -153,12 +184,14 @@ if [[ -x "${build}/nnbench" ]]; then
       --option cold=true || status=1
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
-  nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
-    --iterations 3
-  [[ $? -eq 1 ]] || status=1
-  grep -E 'out of device memory|batch_size=1/' "${work}/logs/run-oom.log" | cut -c1-300 |
-    tee -a "${summary}"
-  if [[ "${subset}" == verify ]]; then
+  if [[ "${subset}" != gen* && "${subset}" != cpulabel ]]; then
+    nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
+      --iterations 3
+    [[ $? -eq 1 ]] || status=1
+    grep -E 'out of device memory|batch_size=1/' "${work}/logs/run-oom.log" | cut -c1-300 |
+      tee -a "${summary}"
+  fi
+  if [[ "${subset}" != full ]]; then
     :
   elif [[ -f "${data}/train-images-idx3-ubyte.gz" ]]; then
     # The training suite (issue 4) on the GPU, with device memory peaks.

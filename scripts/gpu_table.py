@@ -42,6 +42,13 @@ def main():
                 figure(metrics, "gpu_sm_clock_mhz_min", digits=4) + "-" +
                 figure(metrics, "gpu_sm_clock_mhz_max", digits=4),
             ]
+            if "tpot_ms" in metrics:  # generation: the per-token figures and the bandwidth bound
+                row += [f"ttft {figure(metrics, 'ttft_ms')} ms",
+                        f"tpot {figure(metrics, 'tpot_ms')} ms",
+                        f"decode {figure(metrics, 'decode_tokens_per_s', digits=5)} tok/s",
+                        f"bound {figure(metrics, 'decode_bound_tokens_per_s', digits=5)} tok/s",
+                        f"{figure(metrics, 'decode_fraction_of_bound', 100, 3)}% of bound",
+                        f"copy {figure(metrics, 'copy_bandwidth_gb_s', digits=5)} GB/s"]
             status = scenario.get("status", "?")
             reason = scenario.get("reason") or ""
             print(f"{scenario.get('scenario_name')} | {status}{': ' + reason if reason else ''} | "

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <string>
 
+#include "generation_check.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/engine/decode_traffic.hpp"
 #include "nnbench/engine/greedy_decoder.hpp"
 
 namespace nnbench::engine {
@@ -134,6 +136,88 @@ TEST(KvCache, HoldsLayersTimesKeysAndValues) {
   EXPECT_EQ(cache.keys.size(), 3U);
   EXPECT_EQ(cache.bytes(), 2 * 3 * (2 * 4 * 10 * 8) * 4);
 }
+
+namespace mode_equivalence {
+
+using testing::disagreement;
+using testing::generate;
+using testing::Generated;
+
+class DecodeModes : public ::testing::TestWithParam<std::string> {};
+
+// The static decode step (graph mode's, uncaptured) and the fused kernels (kernel mode's, with
+// LibTorch's compositions on the CPU) choose exactly the tokens eager mode chooses, in fp32.
+TEST_P(DecodeModes, GraphAndKernelStepsGiveEagerTokens_Fp32) {
+  torch::manual_seed(5);
+  DecoderLM model(decoder_preset(GetParam()));
+  model->eval();
+  const torch::Tensor prompt = torch::randint(256, {3, 9});
+  const auto options = torch::TensorOptions().dtype(torch::kFloat32);
+  const Generated eager = generate(model, DecodeMode::kEager, false, prompt, 20, options);
+  const Generated graph = generate(model, DecodeMode::kGraph, false, prompt, 20, options);
+  const Generated kernel = generate(model, DecodeMode::kKernel, false, prompt, 20, options);
+  EXPECT_TRUE(torch::equal(eager.tokens, graph.tokens)) << eager.tokens << graph.tokens;
+  EXPECT_TRUE(torch::equal(eager.tokens, kernel.tokens)) << eager.tokens << kernel.tokens;
+  for (std::size_t i = 0; i < eager.logits.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(eager.logits[i], kernel.logits[i], 1e-4, 1e-5)) << "step " << i;
+  }
+}
+
+// In bf16 the fused path rounds differently; the first divergence must sit on a tie.
+TEST_P(DecodeModes, KernelStepsAgreeWithEagerUpToTies_Bf16) {
+  torch::manual_seed(6);
+  DecoderLM model(decoder_preset(GetParam()));
+  model->eval();
+  model->to(torch::kBFloat16);
+  const torch::Tensor prompt = torch::randint(256, {3, 9});
+  const auto options = torch::TensorOptions().dtype(torch::kBFloat16);
+  const Generated eager = generate(model, DecodeMode::kEager, false, prompt, 20, options);
+  const Generated kernel = generate(model, DecodeMode::kKernel, false, prompt, 20, options);
+  EXPECT_EQ(disagreement(eager, kernel, 0.02), "");
+}
+
+// The rule itself: a divergence on a clear winner fails, one on a tie passes.
+TEST(DecodeModes, TheTieRuleRejectsADivergenceOnAClearWinner) {
+  Generated reference{torch::tensor({{1, 2, 3}}, torch::kInt64), {}};
+  for (int i = 0; i < 3; ++i) reference.logits.push_back(torch::zeros({1, 5}));
+  reference.logits[1][0][2] = 1.0;  // token 2 clearly wins step 1
+  Generated other{torch::tensor({{1, 4, 0}}, torch::kInt64), {}};
+  EXPECT_NE(disagreement(reference, other, 0.02), "");
+  reference.logits[1][0][4] = 0.995;  // now 2 and 4 tie within 0.02
+  EXPECT_EQ(disagreement(reference, other, 0.02), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(TinyModels, DecodeModes, ::testing::Values("gpt2-tiny", "llama-tiny"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(DecodeModes, UnknownMode_IsAnInputErrorNamingTheModes) {
+  try {
+    parse_decode_mode("compiled");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("eager, graph, kernel"), std::string::npos);
+  }
+}
+
+TEST(DecodeModes, GraphModeOnTheCpu_IsUnavailable) {
+  DecoderLM model(decoder_preset("gpt2-tiny"));
+  EXPECT_THROW(GreedyDecoder(model, 1, 8, torch::kFloat32, DecodeMode::kGraph), UnavailableError);
+}
+
+TEST(DecodeTraffic, Llama2At7BReadsItsWeightsOncePerStep) {
+  const DecoderConfig c = decoder_preset("llama2-7b");
+  const DecodeTraffic t = decode_traffic(c, 2, 1, 128, 128);
+  EXPECT_DOUBLE_EQ(t.weight_bytes, (6'738'415'616.0 - 32000.0 * 4096.0) * 2.0);
+  // 2 (K, V) x 32 layers x 32 heads x 128 dims x 2 bytes x (128 + 64) mean positions
+  EXPECT_DOUBLE_EQ(t.kv_cache_bytes, 2.0 * 32 * 32 * 128 * 2 * 192);
+  EXPECT_NEAR(t.bound_tokens_per_second(1, 4e12), 4e12 / t.total(), 1e-9);
+}
+
+}  // namespace mode_equivalence
 
 }  // namespace
 }  // namespace nnbench::engine

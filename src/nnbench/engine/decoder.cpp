@@ -6,14 +6,26 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/suggest.hpp"
+#include "nnbench/engine/decoder_ops.hpp"
 
 namespace nnbench::engine {
+
+// Where a forward pass puts its new tokens and which cached positions they may see. forward():
+// the host position `start`; decode_step(): a device tensor `position` and the mask `visible`
+// (capacity, true up to and including the position).
+struct DecoderLMImpl::Placement {
+  std::int64_t start = 0;
+  torch::Tensor position, visible;
+  bool is_static() const { return position.defined(); }
+};
+
 namespace {
 
 torch::nn::Linear linear(std::int64_t in, std::int64_t out, bool bias) {
@@ -24,14 +36,13 @@ torch::nn::Linear linear(std::int64_t in, std::int64_t out, bool bias) {
   return layer;
 }
 
-// Root-mean-square normalisation, computed in fp32 whatever the model's dtype.
+// Root-mean-square normalisation, computed in fp32 whatever the model's dtype (decoder_ops.hpp).
 class RmsNormImpl : public torch::nn::Module {
  public:
   RmsNormImpl(std::int64_t width, double eps)
       : eps_(eps), weight_(register_parameter("weight", torch::ones({width}))) {}
-  torch::Tensor forward(const torch::Tensor& x) {
-    const torch::Tensor f = x.to(torch::kFloat32);
-    return (f * torch::rsqrt(f.pow(2).mean(-1, true) + eps_)).to(x.scalar_type()) * weight_;
+  torch::Tensor forward(const torch::Tensor& x, bool fused = false) {
+    return rms_norm(x, weight_, eps_, fused);
   }
 
  private:
@@ -40,28 +51,77 @@ class RmsNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RmsNorm);
 
-// Attention of T new queries at positions start.. over the cached and new keys. q: B x H x T x D,
-// k, v: B x Hkv x T x D.
-torch::Tensor attend(const torch::Tensor& q, torch::Tensor k, torch::Tensor v, std::int64_t start,
-                     torch::Tensor* cache_k, torch::Tensor* cache_v) {
-  const std::int64_t length = q.size(2);
-  if (cache_k != nullptr) {
-    cache_k->narrow(2, start, length).copy_(k);
-    cache_v->narrow(2, start, length).copy_(v);
-    k = cache_k->narrow(2, 0, start + length);
-    v = cache_v->narrow(2, 0, start + length);
-  }
+using Placement = DecoderLMImpl::Placement;
+
+struct LayerCache {
+  torch::Tensor* keys = nullptr;
+  torch::Tensor* values = nullptr;
+};
+
+// softmax(q k^T / sqrt(d)) v as written, the softmax in fp32; mask true where a key is visible.
+torch::Tensor written_attention(const torch::Tensor& q, torch::Tensor k, torch::Tensor v,
+                                const torch::Tensor& mask) {
   const std::int64_t groups = q.size(1) / k.size(1);
-  if (groups > 1) {
+  if (groups > 1) {  // grouped-query attention: each key/value head serves `groups` query heads
     k = k.repeat_interleave(groups, 1);
     v = v.repeat_interleave(groups, 1);
   }
-  if (length == 1) return at::scaled_dot_product_attention(q, k, v);  // sees every position
-  if (start == 0) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
-  // Query i sits at position start+i and sees keys 0 .. start+i.
-  const torch::Tensor rows = torch::arange(start, start + length, q.options().dtype(torch::kLong));
-  const torch::Tensor cols = torch::arange(start + length, q.options().dtype(torch::kLong));
-  return at::scaled_dot_product_attention(q, k, v, cols.unsqueeze(0) <= rows.unsqueeze(1));
+  torch::Tensor scores =
+      torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+  if (mask.defined()) {
+    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<double>::infinity());
+  }
+  return torch::matmul(torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type()), v);
+}
+
+// The same through at::scaled_dot_product_attention. One query per sequence with grouped-query
+// attention: the query heads of a group become rows of one key/value head, so the cache is read
+// once per key/value head and never repeated.
+torch::Tensor fused_attention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& mask, bool causal) {
+  const std::int64_t batch = q.size(0), heads = q.size(1), kv_heads = k.size(1);
+  const std::optional<torch::Tensor> attn_mask =
+      mask.defined() ? std::optional<torch::Tensor>(mask) : std::nullopt;
+  if (heads != kv_heads && q.size(2) == 1) {
+    const torch::Tensor grouped = q.reshape({batch, kv_heads, heads / kv_heads, q.size(3)});
+    return at::scaled_dot_product_attention(grouped, k, v, attn_mask)
+        .reshape({batch, heads, 1, q.size(3)});
+  }
+  return at::scaled_dot_product_attention(q, k, v, attn_mask, 0.0, causal && !mask.defined(),
+                                          std::nullopt, /*enable_gqa=*/heads != kv_heads);
+}
+
+// Attention of T new queries over the cached and new keys. q: B x H x T x D, k, v: B x Hkv x T x D.
+torch::Tensor attend(const torch::Tensor& q, torch::Tensor k, torch::Tensor v,
+                     const Placement& place, LayerCache cache, bool fused) {
+  const std::int64_t length = q.size(2);
+  torch::Tensor mask;
+  bool causal = false;
+  if (place.is_static()) {
+    cache.keys->index_copy_(2, place.position, k);
+    cache.values->index_copy_(2, place.position, v);
+    k = *cache.keys;
+    v = *cache.values;
+    mask = place.visible.view({1, 1, 1, -1});
+  } else {
+    const std::int64_t start = place.start;
+    if (cache.keys != nullptr) {
+      cache.keys->narrow(2, start, length).copy_(k);
+      cache.values->narrow(2, start, length).copy_(v);
+      k = cache.keys->narrow(2, 0, start + length);
+      v = cache.values->narrow(2, 0, start + length);
+    }
+    if (length > 1 && start == 0 && fused) {
+      causal = true;  // the flash kernel's own causal mask
+    } else if (length > 1) {
+      // Query i sits at position start+i and sees keys 0 .. start+i.
+      const auto positions = q.options().dtype(torch::kLong);
+      const torch::Tensor rows = torch::arange(start, start + length, positions);
+      const torch::Tensor cols = torch::arange(start + length, positions);
+      mask = cols.unsqueeze(0) <= rows.unsqueeze(1);
+    }
+  }
+  return fused ? fused_attention(q, k, v, mask, causal) : written_attention(q, k, v, mask);
 }
 
 // B x T x (H*D) -> B x H x T x D
@@ -71,11 +131,6 @@ torch::Tensor split_heads(const torch::Tensor& x, std::int64_t heads) {
 torch::Tensor merge_heads(const torch::Tensor& x) {
   return x.transpose(1, 2).reshape({x.size(0), x.size(2), -1});
 }
-
-struct LayerCache {
-  torch::Tensor* keys = nullptr;
-  torch::Tensor* values = nullptr;
-};
 
 class Gpt2BlockImpl : public torch::nn::Module {
  public:
@@ -90,11 +145,12 @@ class Gpt2BlockImpl : public torch::nn::Module {
     c_fc_ = register_module("c_fc", linear(c.hidden, c.intermediate, true));
     mlp_proj_ = register_module("mlp_proj", linear(c.intermediate, c.hidden, true));
   }
-  torch::Tensor forward(const torch::Tensor& x, std::int64_t start, LayerCache cache) {
+  torch::Tensor forward(const torch::Tensor& x, const Placement& place, LayerCache cache,
+                        const DecoderKernels& kernels) {
     const std::vector<torch::Tensor> qkv = c_attn_(ln_1_(x)).chunk(3, -1);
     const torch::Tensor attended =
         attend(split_heads(qkv[0], heads_), split_heads(qkv[1], heads_),
-               split_heads(qkv[2], heads_), start, cache.keys, cache.values);
+               split_heads(qkv[2], heads_), place, cache, kernels.fused_attention);
     const torch::Tensor h = x + attn_proj_(merge_heads(attended));
     return h + mlp_proj_(torch::gelu(c_fc_(ln_2_(h)), "tanh"));
   }
@@ -106,10 +162,20 @@ class Gpt2BlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Gpt2Block);
 
-// x * cos + rotate_half(x) * sin, with cos/sin of the positions start .. start+T-1.
-torch::Tensor rotate(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  const std::vector<torch::Tensor> halves = x.chunk(2, -1);
-  return x * cos + torch::cat({-halves[1], halves[0]}, -1) * sin;
+// Rebinds each weight as a view of one tensor that concatenates them along the output rows and
+// returns it: one matrix product then computes all the projections.
+torch::Tensor fuse_rows(const std::vector<torch::nn::Linear>& layers) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> weights;
+  for (const torch::nn::Linear& layer : layers) weights.push_back(layer->weight);
+  const torch::Tensor fused = torch::cat(weights, 0);
+  std::int64_t row = 0;
+  for (const torch::nn::Linear& layer : layers) {
+    const std::int64_t rows = layer->weight.size(0);
+    layer->weight.set_(fused.narrow(0, row, rows));
+    row += rows;
+  }
+  return fused;
 }
 
 class LlamaBlockImpl : public torch::nn::Module {
@@ -126,15 +192,42 @@ class LlamaBlockImpl : public torch::nn::Module {
     up_ = register_module("up_proj", linear(c.hidden, c.intermediate, false));
     down_ = register_module("down_proj", linear(c.intermediate, c.hidden, false));
   }
-  torch::Tensor forward(const torch::Tensor& x, std::int64_t start, LayerCache cache,
-                        const torch::Tensor& cos, const torch::Tensor& sin) {
-    const torch::Tensor n = input_norm_(x);
-    const torch::Tensor q = rotate(split_heads(q_(n), heads_), cos, sin);
-    const torch::Tensor k = rotate(split_heads(k_(n), kv_heads_), cos, sin);
-    const torch::Tensor attended =
-        attend(q, k, split_heads(v_(n), kv_heads_), start, cache.keys, cache.values);
+  void fuse_projections() {
+    if (qkv_weight_.defined() && qkv_weight_.device() == q_->weight.device() &&
+        qkv_weight_.data_ptr() == q_->weight.data_ptr()) {
+      return;  // fused already, and not copied apart since
+    }
+    qkv_weight_ = fuse_rows({q_, k_, v_});
+    gate_up_weight_ = fuse_rows({gate_, up_});
+  }
+  torch::Tensor forward(const torch::Tensor& x, const Placement& place, LayerCache cache,
+                        const torch::Tensor& cos, const torch::Tensor& sin,
+                        const DecoderKernels& kernels) {
+    const bool custom = kernels.custom_kernels;
+    const std::int64_t batch = x.size(0), length = x.size(1);
+    const torch::Tensor n = input_norm_(x, custom);
+    torch::Tensor q, k, v;
+    if (kernels.fused_projections) {
+      const std::int64_t q_width = q_->weight.size(0), kv_width = k_->weight.size(0);
+      const torch::Tensor qkv = torch::linear(n, qkv_weight_);
+      q = qkv.narrow(-1, 0, q_width);
+      k = qkv.narrow(-1, q_width, kv_width);
+      v = qkv.narrow(-1, q_width + kv_width, kv_width);
+    } else {
+      q = q_(n);
+      k = k_(n);
+      v = v_(n);
+    }
+    // Rotary positions on B x T x heads x D, then heads before tokens for attention.
+    q = apply_rotary(q.view({batch, length, heads_, -1}), cos, sin, custom).transpose(1, 2);
+    k = apply_rotary(k.view({batch, length, kv_heads_, -1}), cos, sin, custom).transpose(1, 2);
+    v = v.view({batch, length, kv_heads_, -1}).transpose(1, 2);
+    const torch::Tensor attended = attend(q, k, v, place, cache, kernels.fused_attention);
     const torch::Tensor h = x + o_(merge_heads(attended));
-    const torch::Tensor m = post_norm_(h);
+    const torch::Tensor m = post_norm_(h, custom);
+    if (kernels.fused_projections) {
+      return h + down_(silu_and_mul(torch::linear(m, gate_up_weight_), custom));
+    }
     return h + down_(torch::silu(gate_(m)) * up_(m));
   }
 
@@ -143,6 +236,7 @@ class LlamaBlockImpl : public torch::nn::Module {
   RmsNorm input_norm_{nullptr}, post_norm_{nullptr};
   torch::nn::Linear q_{nullptr}, k_{nullptr}, v_{nullptr}, o_{nullptr};
   torch::nn::Linear gate_{nullptr}, up_{nullptr}, down_{nullptr};
+  torch::Tensor qkv_weight_, gate_up_weight_;  // fused views' storage (fuse_projections)
 };
 TORCH_MODULE(LlamaBlock);
 
@@ -256,7 +350,7 @@ DecoderLMImpl::DecoderLMImpl(const DecoderConfig& config) : config_(config) {
 }
 
 torch::Tensor DecoderLMImpl::forward(const torch::Tensor& tokens, std::int64_t start,
-                                     KvCache* cache) {
+                                     KvCache* cache, bool last_only) {
   const DecoderConfig& c = config_;
   const std::int64_t length = tokens.size(1);
   const std::int64_t limit =
@@ -269,29 +363,58 @@ torch::Tensor DecoderLMImpl::forward(const torch::Tensor& tokens, std::int64_t s
   if (cache == nullptr && start != 0) {
     throw InputError(c.name + ": a forward pass from position > 0 needs the KV cache");
   }
+  const torch::Tensor positions = torch::arange(start, start + length, tokens.options());
+  Placement place;
+  place.start = start;
+  return run_layers(tokens, positions, place, cache, last_only);
+}
+
+torch::Tensor DecoderLMImpl::decode_step(const torch::Tensor& tokens, const torch::Tensor& position,
+                                         KvCache& cache) {
+  if (tokens.dim() != 2 || tokens.size(1) != 1 || position.numel() != 1) {
+    throw InputError(config_.name + ": a decode step takes B x 1 tokens and one position");
+  }
+  const torch::Tensor index = position.reshape({1});
+  const torch::Tensor visible = torch::arange(cache.capacity, index.options()) <= index;
+  return run_layers(tokens, index, Placement{.start = 0, .position = index, .visible = visible},
+                    &cache, false);
+}
+
+torch::Tensor DecoderLMImpl::run_layers(const torch::Tensor& tokens, const torch::Tensor& positions,
+                                        const Placement& place, KvCache* cache, bool last_only) {
+  const DecoderConfig& c = config_;
   torch::Tensor x = token_embedding_(tokens);
   torch::Tensor cos, sin;
   if (c.family == DecoderFamily::kGpt2) {
-    x = x + position_embedding_(torch::arange(start, start + length, tokens.options()));
+    x = x + position_embedding_->weight.index_select(0, positions);
   } else {
-    cos = rope_cos_.narrow(0, start, length).to(x.scalar_type());
-    sin = rope_sin_.narrow(0, start, length).to(x.scalar_type());
+    cos = rope_cos_.index_select(0, positions).to(x.scalar_type());
+    sin = rope_sin_.index_select(0, positions).to(x.scalar_type());
   }
   for (std::size_t l = 0; l < blocks_->size(); ++l) {
     LayerCache layer;
     if (cache != nullptr) layer = {&cache->keys[l], &cache->values[l]};
     if (c.family == DecoderFamily::kGpt2) {
-      x = blocks_->ptr(l)->as<Gpt2BlockImpl>()->forward(x, start, layer);
+      x = blocks_->ptr(l)->as<Gpt2BlockImpl>()->forward(x, place, layer, kernels_);
     } else {
-      x = blocks_->ptr(l)->as<LlamaBlockImpl>()->forward(x, start, layer, cos, sin);
+      x = blocks_->ptr(l)->as<LlamaBlockImpl>()->forward(x, place, layer, cos, sin, kernels_);
     }
   }
+  if (last_only) x = x.narrow(1, x.size(1) - 1, 1);
   if (c.family == DecoderFamily::kGpt2) {
     x = final_norm_->as<torch::nn::LayerNormImpl>()->forward(x);
   } else {
-    x = final_norm_->as<RmsNormImpl>()->forward(x);
+    x = final_norm_->as<RmsNormImpl>()->forward(x, kernels_.custom_kernels);
   }
   return c.tied_embeddings ? torch::linear(x, token_embedding_->weight) : lm_head_(x);
+}
+
+void DecoderLMImpl::set_kernels(const DecoderKernels& kernels) {
+  kernels_ = kernels;
+  if (!kernels.fused_projections || config_.family != DecoderFamily::kLlama) return;
+  for (std::size_t l = 0; l < blocks_->size(); ++l) {
+    blocks_->ptr(l)->as<LlamaBlockImpl>()->fuse_projections();
+  }
 }
 
 }  // namespace nnbench::engine

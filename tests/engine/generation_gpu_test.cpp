@@ -1,0 +1,127 @@
+// Generation on a GPU: the custom kernels against the LibTorch compositions they replace, and
+// the three decode modes (eager, CUDA graph, kernels + graph) choosing the same tokens: exactly
+// in fp32, up to a tie in fp16 and bf16. Prints the modes' decode step times for gpt2.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "generation_check.hpp"
+#include "nnbench/engine/decoder_ops.hpp"
+#include "nnbench/engine/greedy_decoder.hpp"
+
+namespace nnbench::engine {
+namespace {
+
+using testing::disagreement;
+using testing::generate;
+using testing::Generated;
+
+const torch::Device kGpu(torch::kCUDA, 0);
+
+class CustomKernels : public ::testing::TestWithParam<torch::ScalarType> {
+ protected:
+  torch::TensorOptions options() const {
+    return torch::TensorOptions().device(kGpu).dtype(GetParam());
+  }
+  // fp32: a few ulps (the sums run in another order); fp16/bf16: one rounding step apart at most.
+  void expect_close(const torch::Tensor& fused, const torch::Tensor& reference) const {
+    ASSERT_EQ(fused.sizes(), reference.sizes());
+    const double tolerance = GetParam() == torch::kFloat32 ? 1e-5 : 1e-2;
+    const double worst =
+        (fused.to(torch::kFloat32) - reference.to(torch::kFloat32)).abs().max().item<double>();
+    EXPECT_LE(worst, tolerance) << "largest difference";
+  }
+};
+
+TEST_P(CustomKernels, RmsNormMatchesTheComposition) {
+  torch::manual_seed(1);
+  const torch::Tensor x = torch::randn({3, 5, 4096}, options());
+  const torch::Tensor w = torch::rand({4096}, options()) + 0.5;
+  expect_close(rms_norm(x, w, 1e-5, true), rms_norm(x, w, 1e-5, false));
+}
+
+TEST_P(CustomKernels, RotaryMatchesTheComposition_OnAStridedView) {
+  torch::manual_seed(2);
+  // q as a slice of a fused QKV product: rows strided, the last dimension contiguous.
+  const torch::Tensor qkv = torch::randn({2, 7, 3 * 8 * 64}, options());
+  const torch::Tensor q = qkv.narrow(-1, 0, 8 * 64).view({2, 7, 8, 64});
+  const torch::Tensor cos = torch::rand({7, 64}, options()), sin = torch::rand({7, 64}, options());
+  expect_close(apply_rotary(q, cos, sin, true), apply_rotary(q, cos, sin, false));
+}
+
+TEST_P(CustomKernels, SiluAndMulMatchesTheComposition) {
+  torch::manual_seed(3);
+  const torch::Tensor gate_up = torch::randn({4, 3, 2 * 1000}, options());
+  expect_close(silu_and_mul(gate_up, true), silu_and_mul(gate_up, false));
+}
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, CustomKernels,
+                         ::testing::Values(torch::kFloat32, torch::kFloat16, torch::kBFloat16));
+
+struct ModeCase {
+  const char* model;
+  torch::ScalarType dtype;
+  double tie_tolerance;  // 0: the tokens must be equal
+};
+
+class DecodeModesOnGpu : public ::testing::TestWithParam<ModeCase> {};
+
+TEST_P(DecodeModesOnGpu, GraphAndKernelModesChooseEagerTokens) {
+  const ModeCase c = GetParam();
+  torch::manual_seed(7);
+  DecoderLM model(decoder_preset(c.model));
+  model->eval();
+  model->to(kGpu, c.dtype);
+  const auto options = torch::TensorOptions().device(kGpu).dtype(c.dtype);
+  const torch::Tensor prompt = torch::randint(model->config().vocab_size, {4, 16});
+  const Generated eager = generate(model, DecodeMode::kEager, true, prompt, 48, options);
+  const Generated graph = generate(model, DecodeMode::kGraph, true, prompt, 48, options);
+  const Generated kernel = generate(model, DecodeMode::kKernel, true, prompt, 48, options);
+  if (c.tie_tolerance == 0) {
+    EXPECT_TRUE(torch::equal(eager.tokens, graph.tokens));
+    EXPECT_TRUE(torch::equal(eager.tokens, kernel.tokens));
+  } else {
+    EXPECT_EQ(disagreement(eager, graph, c.tie_tolerance), "");
+    EXPECT_EQ(disagreement(eager, kernel, c.tie_tolerance), "");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(TinyAndGpt2, DecodeModesOnGpu,
+                         ::testing::Values(ModeCase{"gpt2-tiny", torch::kFloat32, 0},
+                                           ModeCase{"llama-tiny", torch::kFloat32, 0},
+                                           ModeCase{"gpt2", torch::kFloat32, 0},
+                                           ModeCase{"gpt2-tiny", torch::kFloat16, 0.02},
+                                           ModeCase{"llama-tiny", torch::kFloat16, 0.02},
+                                           ModeCase{"gpt2-tiny", torch::kBFloat16, 0.05},
+                                           ModeCase{"llama-tiny", torch::kBFloat16, 0.05},
+                                           ModeCase{"gpt2", torch::kBFloat16, 0.05}));
+
+// The figure behind "graph well ahead of eager on gpt2": one decode step, batch 1, fp16.
+TEST(DecodeModesOnGpu, PrintsGpt2StepTimes) {
+  torch::manual_seed(8);
+  DecoderLM model(decoder_preset("gpt2"));
+  model->eval();
+  model->to(kGpu, torch::kFloat16);
+  const auto options = torch::TensorOptions().device(kGpu).dtype(torch::kFloat16);
+  const torch::Tensor prompt = torch::randint(50257, {1, 128}).to(kGpu);
+  for (const DecodeMode mode : {DecodeMode::kEager, DecodeMode::kGraph, DecodeMode::kKernel}) {
+    GreedyDecoder decoder(model, 1, 256, options, mode);
+    torch::InferenceMode inference;
+    decoder.prefill(prompt);
+    for (int i = 0; i < 8; ++i) decoder.step();
+    torch::cuda::synchronize();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 100; ++i) decoder.step();
+    torch::cuda::synchronize();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "decode step gpt2 fp16 batch 1 " << decode_mode_name(mode) << ": " << ms / 100
+              << " ms\n";
+    EXPECT_GT(ms, 0);
+  }
+}
+
+}  // namespace
+}  // namespace nnbench::engine
