@@ -41,8 +41,12 @@ target_compile_definitions(nnbench_torch INTERFACE FMT_HEADER_ONLY=1)
 # wheel's older toolchain. An executable lists libstdc++ last among the libraries it needs, so its
 # calls bound to those copies, and with g++ 13 headers fs::remove_all crashed in them (seen on the
 # GPU machine, 2026-12-03). Naming libstdc++ first makes every such symbol resolve to libstdc++.
-target_link_options(nnbench_torch INTERFACE
-                    "LINKER:--push-state,--no-as-needed,-lstdc++,--pop-state")
+# By its path, the shared library the compiler itself would link: with a bare -lstdc++ the GPU
+# machine's test executables still came out with unversioned references to std::filesystem
+# (resolved against libtorch.so at link time) and libtorch.so first among the libraries needed
+# (2026-12-04); the likely cause is a static libstdc++.a found first on the library path. Here
+# the references are versioned (GLIBCXX_3.4.26) and bind to libstdc++; not yet re-run there.
+set(_nnbench_libstdcxx_item "-lstdc++")
 # The same mix-up is unavoidable with a g++ that has only a static libstdc++ (such as the one in
 # /opt/gcc of the GPU machine's image): the executable's own copy and LibTorch's exported copies
 # of std::filesystem then meet, and fs::remove_all jumped to address 0. Refuse such a compiler.
@@ -56,7 +60,10 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
       "crashes. Use a g++ with a shared libstdc++, e.g. cmake --preset cpu "
       "-DCMAKE_CXX_COMPILER=/usr/bin/g++ (and remove the build directory first).")
   endif()
+  file(REAL_PATH "${_nnbench_libstdcxx}" _nnbench_libstdcxx_item)
 endif()
+target_link_options(nnbench_torch INTERFACE
+                    "LINKER:--push-state,--no-as-needed,${_nnbench_libstdcxx_item},--pop-state")
 if(NNBENCH_CUDA)
   target_link_libraries(nnbench_torch INTERFACE ${TORCH_LIBRARIES})
 else()
