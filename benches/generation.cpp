@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -105,7 +106,10 @@ class Generation final : public nnbench::Benchmark {
                                torch::TensorOptions().dtype(torch::kInt64))
                     .to(device_);
     });
-    bandwidth_ = engine::measure_copy_bandwidth(device_);
+    // Once per run and device: the benchmark object lives for the whole run.
+    const auto [measured, fresh] = bandwidths_.try_emplace(device_.str());
+    if (fresh) measured->second = engine::measure_copy_bandwidth(device_);
+    bandwidth_ = measured->second;
     traffic_ = engine::decode_traffic(config, element, batch_, prompt_length_, generate_);
     config_ = config;
     dtype_name_ = dtype_name;
@@ -222,6 +226,7 @@ class Generation final : public nnbench::Benchmark {
   int generations_ = 0;
   std::vector<double> ttft_ms_, tpot_ms_, itl_ms_;
   nnbench::engine::CopyBandwidth bandwidth_;
+  std::map<std::string, nnbench::engine::CopyBandwidth> bandwidths_;  // by device
   nnbench::engine::DecodeTraffic traffic_;
   nnbench::engine::DecoderConfig config_;
   std::string dtype_name_;

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
@@ -44,14 +46,15 @@ GreedyDecoder::GreedyDecoder(DecoderLM model, std::int64_t batch, std::int64_t c
   if (mode == DecodeMode::kEager) return;
   device_position_ = torch::zeros({1}, ids);
   if (!capture) return;
-  // The warm-up and captured steps write keys and values at positions 0.. of an empty cache; the
-  // prefill and the steps after it overwrite every position before attention reads it.
+  // The warm-up and captured steps write keys and values at positions 0.. of an empty cache (as
+  // many warm-ups as it has positions, up to 2); the prefill and the steps after it overwrite
+  // every position before attention reads it.
   graph_ = std::make_unique<CapturedForward>(
       [this] {
         static_step();
         return token_;
       },
-      options.device(), /*warmup=*/2);
+      options.device(), /*warmup=*/static_cast<int>(std::min<std::int64_t>(2, capacity)));
 }
 
 GreedyDecoder::~GreedyDecoder() = default;
@@ -83,13 +86,9 @@ torch::Tensor GreedyDecoder::prefill(const torch::Tensor& prompt) {
   const torch::Tensor logits = model_->forward(prompt, 0, &cache_, /*last_only=*/true);
   position_ = prompt.size(1);
   token_.copy_(logits.select(1, 0).argmax(-1, /*keepdim=*/true));
-  if (device_position_.defined()) {
-    device_position_.fill_(position_);
-    if (graph_) {
-      logits_.copy_(logits);  // the graph's static logits buffer
-    } else {
-      logits_ = logits;
-    }
+  if (device_position_.defined()) device_position_.fill_(position_);
+  if (graph_) {
+    logits_.copy_(logits);  // the graph's static logits buffer
   } else {
     logits_ = logits;
   }
