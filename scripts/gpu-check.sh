@@ -13,8 +13,9 @@
 # /opt/nnbench-deps (never into /) and builds against that prefix.
 # GPU_CHECK_SUBSET=verify runs only a short zoo sweep and the out-of-memory run after the tests;
 # =gen the generation suite (gpt2, gpt2-medium, llama-1b, llama2-7b) after the tests; =gen7b
-# only llama2-7b at batch 1 in fp16 and its out-of-memory row, then the CPU labels; =cpulabel
-# the build and the CPU labels (unit, integration) alone.
+# only llama2-7b at batch 1 in fp16 and its out-of-memory row, then the CPU labels; =kernels the
+# GPU tests, the decode step's kernels part by part (nnbench_decode_kernels --step) and llama2-7b
+# at batch 1 in fp16, graph and kernel modes, no CPU labels; =cpulabel the build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -141,15 +142,27 @@ if [[ -x "${build}/nnbench" ]]; then
   data="${root}/.data/fashion-mnist"
   if [[ "${subset}" == cpulabel ]]; then
     :  # the build and the CPU labels only
-  elif [[ "${subset}" == gen7b ]]; then
+  elif [[ "${subset}" == gen7b || "${subset}" == kernels ]]; then
+    modes=eager,graph,kernel
+    if [[ "${subset}" == kernels ]]; then
+      # The decode step's launches in one CUDA graph, part by part, next to the copy bandwidth.
+      "${build}/bench/nnbench_decode_kernels" --step >"${work}/logs/decode-step.log" 2>&1 || status=1
+      tee -a "${summary}" <"${work}/logs/decode-step.log"
+      modes=graph,kernel
+    fi
     # The physical-limit target: llama2-7b, batch 1, fp16, every mode against the bandwidth bound.
     nb_run gen-7b --suite generation --quick --models llama2-7b --axis dtype=fp16 \
-      --axis batch_size=1 --option prompt_length=128 --option generate=128 || status=1
-    # Too large: llama2-7b in fp32 at a batch whose cache cannot fit (exit 1 expected).
-    nb_run gen-oom --suite generation --models llama2-7b --axis dtype=fp32 --axis batch_size=4096 \
-      --axis mode=eager --iterations 1 --option prompt_length=128 --option generate=128
-    [[ $? -eq 1 ]] || status=1
-    grep -E 'out of device memory' "${work}/logs/run-gen-oom.log" | cut -c1-300 | tee -a "${summary}"
+      --axis batch_size=1 --axis mode="${modes}" --option prompt_length=128 --option generate=128 ||
+      status=1
+    if [[ "${subset}" == gen7b ]]; then
+      # Too large: llama2-7b in fp32 at a batch whose cache cannot fit (exit 1 expected).
+      nb_run gen-oom --suite generation --models llama2-7b --axis dtype=fp32 \
+        --axis batch_size=4096 --axis mode=eager --iterations 1 --option prompt_length=128 \
+        --option generate=128
+      [[ $? -eq 1 ]] || status=1
+      grep -E 'out of device memory' "${work}/logs/run-gen-oom.log" | cut -c1-300 |
+        tee -a "${summary}"
+    fi
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -184,7 +197,7 @@ if [[ -x "${build}/nnbench" ]]; then
       --option cold=true || status=1
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
-  if [[ "${subset}" != gen* && "${subset}" != cpulabel ]]; then
+  if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -230,7 +243,9 @@ if [[ -x "${build}/nnbench" ]]; then
   # The CPU labels last, in what is left of the budget: the GPU figures matter most here.
   t=${SECONDS}
   left=$((budget_s - SECONDS))
-  if ((left > 30)); then
+  if [[ "${subset}" == kernels ]]; then
+    say "ctest unit+integration: not run in the kernels subset"
+  elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \
       --timeout 240 >"${work}/logs/ctest-cpu.log" 2>&1 || status=1
     say "ctest unit+integration: $(grep -E 'tests passed|tests failed' "${work}/logs/ctest-cpu.log" || echo "no summary (stopped after ${left} s)") ($(elapsed $t))"

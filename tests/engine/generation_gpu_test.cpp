@@ -57,6 +57,67 @@ TEST_P(CustomKernels, SiluAndMulMatchesTheComposition) {
   expect_close(silu_and_mul(gate_up, true), silu_and_mul(gate_up, false));
 }
 
+// One row (the skinny GEMV), four rows of a short k (still the GEMV) and 16 rows (cuBLAS), with
+// bias and residual in the epilogue.
+TEST_P(CustomKernels, ProjectionMatchesLinearPlusResidual) {
+  torch::manual_seed(4);
+  for (const std::int64_t rows : {1, 4, 16}) {
+    const torch::Tensor x = torch::randn({rows, 1, 1024}, options());
+    const torch::Tensor w = torch::randn({384, 1024}, options()) * 0.01;
+    const torch::Tensor bias = torch::randn({384}, options()) * 0.1;
+    const torch::Tensor residual = torch::randn({rows, 1, 384}, options());
+    expect_close(projection(x, w, bias, residual, true), projection(x, w, bias, residual, false));
+    expect_close(projection(x, w, {}, {}, true), projection(x, w, {}, {}, false));
+  }
+}
+
+// Shapes of a grouped-query decode step: 2 sequences, 4 query heads over 2 key/value heads.
+struct DecodeShapes {
+  std::int64_t batch = 2, heads = 4, kv_heads = 2, dim = 64, capacity = 12;
+};
+
+TEST_P(CustomKernels, QkvToCacheMatchesTheComposition) {
+  torch::manual_seed(5);
+  const DecodeShapes s;
+  const torch::Tensor qkv =
+      torch::randn({s.batch, 1, (s.heads + 2 * s.kv_heads) * s.dim}, options());
+  const torch::Tensor cos = torch::rand({32, s.dim}, options()),
+                      sin = torch::rand({32, s.dim}, options());
+  const torch::Tensor position = torch::full({1}, 7, options().dtype(torch::kLong));
+  const torch::Tensor start = torch::randn({s.batch, s.kv_heads, s.capacity, s.dim}, options());
+  for (const bool rotate : {true, false}) {  // Llama, then GPT-2
+    torch::Tensor keys = start.clone(), values = start.clone();
+    torch::Tensor ref_keys = start.clone(), ref_values = start.clone();
+    const torch::Tensor c = rotate ? cos : torch::Tensor(), sn = rotate ? sin : torch::Tensor();
+    const torch::Tensor q = qkv_to_cache(qkv, position, c, sn, keys, values, s.heads, true);
+    const torch::Tensor ref_q =
+        qkv_to_cache(qkv, position, c, sn, ref_keys, ref_values, s.heads, false);
+    expect_close(q, ref_q);
+    expect_close(keys, ref_keys);  // position 7 written, every other position untouched
+    expect_close(values, ref_values);
+  }
+}
+
+// The kernel reads positions 0..position only: the later ones hold NaN in its cache, zeros in the
+// reference's (which masks them).
+TEST_P(CustomKernels, DecodeAttentionReadsOnlyTheFilledPositions) {
+  torch::manual_seed(6);
+  const DecodeShapes s;
+  const std::int64_t filled = 9;
+  const torch::Tensor q = torch::randn({s.batch, s.heads, s.dim}, options());
+  torch::Tensor keys = torch::zeros({s.batch, s.kv_heads, s.capacity, s.dim}, options());
+  torch::Tensor values = torch::zeros_like(keys);
+  keys.narrow(2, 0, filled).normal_();
+  values.narrow(2, 0, filled).normal_();
+  const torch::Tensor position = torch::full({1}, filled - 1, options().dtype(torch::kLong));
+  const torch::Tensor reference = decode_attention(q, keys, values, position, false);
+  keys.narrow(2, filled, s.capacity - filled).fill_(NAN);
+  values.narrow(2, filled, s.capacity - filled).fill_(NAN);
+  const torch::Tensor fused = decode_attention(q, keys, values, position, true);
+  EXPECT_FALSE(fused.isnan().any().item<bool>());
+  expect_close(fused, reference);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dtypes, CustomKernels,
                          ::testing::Values(torch::kFloat32, torch::kFloat16, torch::kBFloat16));
 

@@ -29,6 +29,7 @@ namespace nnbench::engine {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::expect_input_error;
 
 #ifdef NNBENCH_WITH_OPENCV
 
@@ -37,8 +38,6 @@ namespace fs = std::filesystem;
 float normalised(int v, int channel) {
   return (static_cast<float>(v) / 255.0F - kImageNetMean[channel]) / kImageNetStd[channel];
 }
-
-using testing::expect_input_error;
 
 class ImageFolderFiles : public ::testing::Test {
  protected:
@@ -269,17 +268,26 @@ TEST_F(ImageFolderFiles, LoadImageFolder_ThrowsNamingRoot_WhenImageSizeOrLimitIs
 
 #else  // built without OpenCV
 
-TEST(ImageFolderUnavailable, LoadImageFolder_ThrowsUnavailable_WhenBuiltWithoutOpenCV) {
+// A folder of this test's own, removed afterwards.
+fs::path fresh_folder(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("nnbench-images-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(ImageFolderUnavailable, LoadImageFolder_StopsTheRun_WhenBuiltWithoutOpenCV) {
   EXPECT_FALSE(image_folder_supported());
-  const fs::path root = fs::temp_directory_path() / "nnbench-images-anywhere";
-  try {
-    load_image_folder(root, {});
-    ADD_FAILURE() << "expected UnavailableError, nothing was thrown";
-  } catch (const UnavailableError& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find(root.string()), std::string::npos) << message;
-    EXPECT_NE(message.find("built without OpenCV (libopencv-dev)"), std::string::npos) << message;
-  }
+  const fs::path root = fresh_folder("no-opencv");
+  expect_input_error([&] { load_image_folder(root, {}); },
+                     {root.string(), "built without OpenCV (libopencv-dev)"});
+  fs::remove_all(root);
+}
+
+TEST(ImageFolderUnavailable, MissingFolder_IsNamed_EvenWithoutOpenCV) {
+  const fs::path missing = fs::temp_directory_path() / "nnbench-images-that-do-not-exist";
+  expect_input_error([&] { load_image_folder(missing, {}); }, {missing.string(), "does not exist"});
 }
 
 #endif

@@ -1,6 +1,7 @@
-// The decoder's element-wise operations, each in two forms: composed of LibTorch operators (the
-// reference, and what eager mode runs) or, with `fused` on a CUDA tensor in the cuda build, one
-// custom CUDA kernel (decoder_kernels.cu). Elsewhere `fused` falls back to the composition.
+// The decoder's operations that have custom kernels, each in two forms: composed of LibTorch
+// operators (the reference, and what eager mode runs) or, with `fused` on a CUDA tensor in the
+// cuda build, one custom CUDA kernel (decoder_kernels.cu, decode_attention.cu, skinny_gemv.cu).
+// Elsewhere, or where a kernel does not take the shapes, `fused` falls back to the composition.
 #pragma once
 
 #include <torch/types.h>
@@ -21,5 +22,27 @@ torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos,
 // SwiGLU over a fused gate/up product: gate_up's last dimension is [gate | up]; returns
 // silu(gate) * up.
 torch::Tensor silu_and_mul(const torch::Tensor& gate_up, bool fused);
+
+// linear(x, weight, bias) + residual (bias and residual may be undefined): with `fused`, the
+// skinny GEMV kernel where it is ahead of cuBLAS (few rows of x: the decode step), the residual
+// added in its epilogue; otherwise at::linear and an addition.
+torch::Tensor projection(const torch::Tensor& x, const torch::Tensor& weight,
+                         const torch::Tensor& bias, const torch::Tensor& residual, bool fused);
+
+// The decode step's fused [q | k | v] product (B x 1 x (heads + 2 kv_heads) * D) into attention's
+// operands: q and k rotated at `position` (a one-element int64 device tensor) by the rotary
+// tables (context x D; undefined for GPT-2: no rotation), k and v written into the cache
+// (B x kv_heads x capacity x D) at `position`. Returns q as B x heads x D.
+torch::Tensor qkv_to_cache(const torch::Tensor& qkv, const torch::Tensor& position,
+                           const torch::Tensor& cos_table, const torch::Tensor& sin_table,
+                           torch::Tensor& keys, torch::Tensor& values, std::int64_t heads,
+                           bool fused);
+
+// softmax(q k^T / sqrt(D)) v of one query per sequence and head (q: B x heads x D) over the
+// cache's positions 0..position (keys, values: B x kv_heads x capacity x D, grouped-query heads
+// sharing a key/value head). Returns B x heads x D.
+torch::Tensor decode_attention(const torch::Tensor& q, const torch::Tensor& keys,
+                               const torch::Tensor& values, const torch::Tensor& position,
+                               bool fused);
 
 }  // namespace nnbench::engine

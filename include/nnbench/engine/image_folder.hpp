@@ -1,7 +1,7 @@
 // An ImageNet-style image folder (root/<class>/<image>.{jpg,jpeg,png}) decoded with OpenCV into
 // one normalised float tensor, with torchvision's evaluation transform (resize the shorter side to
 // S*256/224, centre-crop S x S, ImageNet mean/std). Built without OpenCV, loading throws
-// UnavailableError; image_folder_supported() tells beforehand.
+// InputError (the run stops); image_folder_supported() tells beforehand.
 #pragma once
 
 #include <array>
@@ -58,7 +58,7 @@ bool image_folder_supported();
 // parallel on LibTorch's intra-op threads.
 // Throws InputError naming the path when image_size < 1 or limit < 0, when root is missing or not
 // a directory, has no class subfolders or no images in any class, or when OpenCV cannot decode a
-// file; UnavailableError when built without OpenCV. Blocking file I/O.
+// file, or when built without OpenCV (after checking the folder exists). Blocking file I/O.
 ImageFolder load_image_folder(const std::filesystem::path& root, const ImageFolderOptions& options);
 
 }  // namespace nnbench::engine

@@ -154,6 +154,19 @@ class Gpt2BlockImpl : public torch::nn::Module {
     const torch::Tensor h = x + attn_proj_(merge_heads(attended));
     return h + mlp_proj_(torch::gelu(c_fc_(ln_2_(h)), "tanh"));
   }
+  // The static decode step with the custom kernels: bias and residual in the products' epilogues,
+  // keys and values written by one kernel, attention over the filled positions only.
+  torch::Tensor decode(const torch::Tensor& x, const torch::Tensor& position, LayerCache cache) {
+    const torch::Tensor qkv = projection(ln_1_(x), c_attn_->weight, c_attn_->bias, {}, true);
+    const torch::Tensor q =
+        qkv_to_cache(qkv, position, {}, {}, *cache.keys, *cache.values, heads_, true);
+    const torch::Tensor attended = decode_attention(q, *cache.keys, *cache.values, position, true);
+    const torch::Tensor h = projection(attended.view({x.size(0), 1, -1}), attn_proj_->weight,
+                                       attn_proj_->bias, x, true);
+    const torch::Tensor hidden =
+        torch::gelu(projection(ln_2_(h), c_fc_->weight, c_fc_->bias, {}, true), "tanh");
+    return projection(hidden, mlp_proj_->weight, mlp_proj_->bias, h, true);
+  }
 
  private:
   std::int64_t heads_;
@@ -229,6 +242,19 @@ class LlamaBlockImpl : public torch::nn::Module {
       return h + down_(silu_and_mul(torch::linear(m, gate_up_weight_), custom));
     }
     return h + down_(torch::silu(gate_(m)) * up_(m));
+  }
+  // The static decode step with the custom kernels (fused projections): the residuals in the
+  // products' epilogues, q and k rotated and k, v written into the cache by one kernel, attention
+  // over the filled positions only. cos_table, sin_table: context x head_dim.
+  torch::Tensor decode(const torch::Tensor& x, const torch::Tensor& position, LayerCache cache,
+                       const torch::Tensor& cos_table, const torch::Tensor& sin_table) {
+    const torch::Tensor qkv = projection(input_norm_(x, true), qkv_weight_, {}, {}, true);
+    const torch::Tensor q =
+        qkv_to_cache(qkv, position, cos_table, sin_table, *cache.keys, *cache.values, heads_, true);
+    const torch::Tensor attended = decode_attention(q, *cache.keys, *cache.values, position, true);
+    const torch::Tensor h = projection(attended.view({x.size(0), 1, -1}), o_->weight, {}, x, true);
+    const torch::Tensor gate_up = projection(post_norm_(h, true), gate_up_weight_, {}, {}, true);
+    return projection(silu_and_mul(gate_up, true), down_->weight, {}, h, true);
   }
 
  private:
@@ -375,7 +401,10 @@ torch::Tensor DecoderLMImpl::decode_step(const torch::Tensor& tokens, const torc
     throw InputError(config_.name + ": a decode step takes B x 1 tokens and one position");
   }
   const torch::Tensor index = position.reshape({1});
-  const torch::Tensor visible = torch::arange(cache.capacity, index.options()) <= index;
+  // The custom kernels' attention reads the position itself; the others mask the whole cache.
+  const bool masked = !(kernels_.custom_kernels && kernels_.fused_projections);
+  const torch::Tensor visible =
+      masked ? torch::arange(cache.capacity, index.options()) <= index : torch::Tensor();
   return run_layers(tokens, index, Placement{.start = 0, .position = index, .visible = visible},
                     &cache, false);
 }
@@ -384,10 +413,14 @@ torch::Tensor DecoderLMImpl::run_layers(const torch::Tensor& tokens, const torch
                                         const Placement& place, KvCache* cache, bool last_only) {
   const DecoderConfig& c = config_;
   torch::Tensor x = token_embedding_(tokens);
+  // The decode step's own path: every layer's keys and values through one kernel, the tables of
+  // rotary positions indexed there by the device position.
+  const bool custom_step =
+      place.is_static() && kernels_.custom_kernels && kernels_.fused_projections;
   torch::Tensor cos, sin;
   if (c.family == DecoderFamily::kGpt2) {
     x = x + position_embedding_->weight.index_select(0, positions);
-  } else {
+  } else if (!custom_step) {
     cos = rope_cos_.index_select(0, positions).to(x.scalar_type());
     sin = rope_sin_.index_select(0, positions).to(x.scalar_type());
   }
@@ -395,9 +428,13 @@ torch::Tensor DecoderLMImpl::run_layers(const torch::Tensor& tokens, const torch
     LayerCache layer;
     if (cache != nullptr) layer = {&cache->keys[l], &cache->values[l]};
     if (c.family == DecoderFamily::kGpt2) {
-      x = blocks_->ptr(l)->as<Gpt2BlockImpl>()->forward(x, place, layer, kernels_);
+      auto* block = blocks_->ptr(l)->as<Gpt2BlockImpl>();
+      x = custom_step ? block->decode(x, place.position, layer)
+                      : block->forward(x, place, layer, kernels_);
     } else {
-      x = blocks_->ptr(l)->as<LlamaBlockImpl>()->forward(x, place, layer, cos, sin, kernels_);
+      auto* block = blocks_->ptr(l)->as<LlamaBlockImpl>();
+      x = custom_step ? block->decode(x, place.position, layer, rope_cos_, rope_sin_)
+                      : block->forward(x, place, layer, cos, sin, kernels_);
     }
   }
   if (last_only) x = x.narrow(1, x.size(1) - 1, 1);
@@ -406,7 +443,8 @@ torch::Tensor DecoderLMImpl::run_layers(const torch::Tensor& tokens, const torch
   } else {
     x = final_norm_->as<RmsNormImpl>()->forward(x, kernels_.custom_kernels);
   }
-  return c.tied_embeddings ? torch::linear(x, token_embedding_->weight) : lm_head_(x);
+  const torch::Tensor& head = c.tied_embeddings ? token_embedding_->weight : lm_head_->weight;
+  return projection(x, head, {}, {}, kernels_.custom_kernels);
 }
 
 void DecoderLMImpl::set_kernels(const DecoderKernels& kernels) {

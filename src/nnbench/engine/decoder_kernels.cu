@@ -2,45 +2,11 @@
 // operators (RMSNorm: seven, rotary positions: six, SwiGLU: two) by one launch that reads its
 // input once. Arithmetic in fp32; results rounded to the element type at the points where the
 // LibTorch composition rounds, so that the kernels agree with it to the last bit or close to it.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
 #include "nnbench/engine/decoder_kernels.hpp"
+#include "nnbench/engine/element_access.cuh"
 
 namespace nnbench::engine::kernels {
 namespace {
-
-template <typename T>
-__device__ __forceinline__ float load(const T* p) {
-  return static_cast<float>(*p);
-}
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p) {
-  return __half2float(*p);
-}
-template <>
-__device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p) {
-  return __bfloat162float(*p);
-}
-
-template <typename T>
-__device__ __forceinline__ T store(float v) {
-  return static_cast<T>(v);
-}
-template <>
-__device__ __forceinline__ __half store<__half>(float v) {
-  return __float2half_rn(v);
-}
-template <>
-__device__ __forceinline__ __nv_bfloat16 store<__nv_bfloat16>(float v) {
-  return __float2bfloat16_rn(v);
-}
-
-// Rounds v to T and back: where the LibTorch composition materialises an intermediate tensor.
-template <typename T>
-__device__ __forceinline__ float round_to(float v) {
-  return load<T>(&static_cast<const T&>(store<T>(v)));
-}
 
 constexpr int kNormThreads = 256;
 
@@ -73,6 +39,64 @@ __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w
   }
 }
 
+// The same for rows that fit in registers (the decode step's one row per sequence): each thread
+// loads its 16-byte vectors of the row at once, so the block waits on one round of loads instead
+// of one per element it sums, and writes from the registers it summed.
+constexpr int kNormVectorsPerThread = 8;
+
+template <typename T>
+__global__ void rms_norm_row_kernel(const T* __restrict__ x, const T* __restrict__ weight,
+                                    T* __restrict__ out, std::int64_t cols, float eps) {
+  constexpr int kPerVector = 16 / static_cast<int>(sizeof(T));
+  const std::int64_t vectors = cols / kPerVector;
+  const uint4* row = reinterpret_cast<const uint4*>(x + blockIdx.x * cols);
+  uint4* out_row = reinterpret_cast<uint4*>(out + blockIdx.x * cols);
+  const uint4* w = reinterpret_cast<const uint4*>(weight);
+  uint4 held[kNormVectorsPerThread];
+  float sum = 0.f;
+#pragma unroll
+  for (int i = 0; i < kNormVectorsPerThread; ++i) {
+    const std::int64_t v = threadIdx.x + static_cast<std::int64_t>(i) * blockDim.x;
+    if (v < vectors) held[i] = __ldg(row + v);
+  }
+#pragma unroll
+  for (int i = 0; i < kNormVectorsPerThread; ++i) {
+    const std::int64_t v = threadIdx.x + static_cast<std::int64_t>(i) * blockDim.x;
+    if (v < vectors) {
+      float e[kPerVector];
+      unpack16<T>(held[i], e);
+#pragma unroll
+      for (int j = 0; j < kPerVector; ++j) sum += e[j] * e[j];
+    }
+  }
+  for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
+  __shared__ float partial[kNormThreads / 32];
+  __shared__ float scale;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (lane == 0) partial[warp] = sum;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    float total = 0.f;
+    for (int i = 0; i < kNormThreads / 32; ++i) total += partial[i];
+    scale = rsqrtf(total / static_cast<float>(cols) + eps);
+  }
+  __syncthreads();
+#pragma unroll
+  for (int i = 0; i < kNormVectorsPerThread; ++i) {
+    const std::int64_t v = threadIdx.x + static_cast<std::int64_t>(i) * blockDim.x;
+    if (v < vectors) {
+      float e[kPerVector], g[kPerVector];
+      unpack16<T>(held[i], e);
+      unpack16<T>(__ldg(w + v), g);
+      uint4 packed;
+      T* result = reinterpret_cast<T*>(&packed);
+#pragma unroll
+      for (int j = 0; j < kPerVector; ++j) result[j] = store<T>(round_to<T>(e[j] * scale) * g[j]);
+      out_row[v] = packed;
+    }
+  }
+}
+
 // One thread per output element (b, t, h, d).
 template <typename T>
 __global__ void rotary_kernel(const T* __restrict__ x, RotaryShape s, const T* __restrict__ cos,
@@ -101,27 +125,41 @@ __global__ void silu_and_mul_kernel(const T* __restrict__ gate_up, T* __restrict
   out[i] = store<T>(round_to<T>(g / (1.f + expf(-g))) * u);
 }
 
+// One thread per element of the token's q, k and v: (sequence, head of q|k|v, d).
+template <typename T>
+__global__ void qkv_to_cache_kernel(QkvToCache op, std::int64_t total) {
+  const std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+  if (i >= total) return;
+  const std::int64_t all_heads = op.heads + 2 * op.kv_heads;
+  const std::int64_t d = i % op.dim;
+  const std::int64_t h = (i / op.dim) % all_heads;
+  const std::int64_t b = i / (op.dim * all_heads);
+  const std::int64_t position = *op.position;
+  const T* row = static_cast<const T*>(op.qkv) + b * op.qkv_row_stride + h * op.dim;
+  float value = load(row + d);
+  if (h < op.heads + op.kv_heads && op.cos != nullptr) {  // q or k: rotated
+    const std::int64_t half = op.dim / 2;
+    const float rotated = d < half ? -load(row + d + half) : load(row + d - half);
+    const float c = load(static_cast<const T*>(op.cos) + position * op.dim + d);
+    const float sn = load(static_cast<const T*>(op.sin) + position * op.dim + d);
+    value = round_to<T>(value * c) + round_to<T>(rotated * sn);
+  }
+  if (h < op.heads) {
+    static_cast<T*>(op.q_out)[(b * op.heads + h) * op.dim + d] = store<T>(value);
+    return;
+  }
+  const bool is_key = h < op.heads + op.kv_heads;
+  const std::int64_t kv_head = h - op.heads - (is_key ? 0 : op.kv_heads);
+  T* cache = static_cast<T*>(is_key ? op.keys : op.values);
+  cache[((b * op.kv_heads + kv_head) * op.capacity + position) * op.dim + d] = store<T>(value);
+}
+
 constexpr int kElementThreads = 256;
+
+bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 unsigned blocks_for(std::int64_t total) {
   return static_cast<unsigned>((total + kElementThreads - 1) / kElementThreads);
-}
-
-// Calls launch.template operator()<T>() with the CUDA type of `type`.
-template <typename Launch>
-cudaError_t dispatch(ElementType type, Launch&& launch) {
-  switch (type) {
-    case ElementType::kFloat32:
-      launch(static_cast<float*>(nullptr));
-      break;
-    case ElementType::kFloat16:
-      launch(static_cast<__half*>(nullptr));
-      break;
-    case ElementType::kBFloat16:
-      launch(static_cast<__nv_bfloat16*>(nullptr));
-      break;
-  }
-  return cudaGetLastError();
 }
 
 }  // namespace
@@ -129,10 +167,20 @@ cudaError_t dispatch(ElementType type, Launch&& launch) {
 cudaError_t launch_rms_norm(const void* x, const void* weight, void* out, std::int64_t rows,
                             std::int64_t cols, float eps, ElementType type, cudaStream_t stream) {
   if (rows == 0) return cudaSuccess;
+  const std::int64_t per_vector = type == ElementType::kFloat32 ? 4 : 8;
+  const bool in_registers = cols % per_vector == 0 &&
+                            cols / per_vector <= kNormThreads * kNormVectorsPerThread &&
+                            aligned16(x) && aligned16(weight) && aligned16(out);
   return dispatch(type, [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
-    rms_norm_kernel<T><<<static_cast<unsigned>(rows), kNormThreads, 0, stream>>>(
-        static_cast<const T*>(x), static_cast<const T*>(weight), static_cast<T*>(out), cols, eps);
+    const auto blocks = static_cast<unsigned>(rows);
+    if (in_registers) {
+      rms_norm_row_kernel<T><<<blocks, kNormThreads, 0, stream>>>(
+          static_cast<const T*>(x), static_cast<const T*>(weight), static_cast<T*>(out), cols, eps);
+    } else {
+      rms_norm_kernel<T><<<blocks, kNormThreads, 0, stream>>>(
+          static_cast<const T*>(x), static_cast<const T*>(weight), static_cast<T*>(out), cols, eps);
+    }
   });
 }
 
@@ -156,6 +204,15 @@ cudaError_t launch_silu_and_mul(const void* gate_up, void* out, std::int64_t row
     using T = std::remove_pointer_t<decltype(tag)>;
     silu_and_mul_kernel<T><<<blocks_for(total), kElementThreads, 0, stream>>>(
         static_cast<const T*>(gate_up), static_cast<T*>(out), width, total);
+  });
+}
+
+cudaError_t launch_qkv_to_cache(const QkvToCache& op, ElementType type, cudaStream_t stream) {
+  const std::int64_t total = op.batch * (op.heads + 2 * op.kv_heads) * op.dim;
+  if (total == 0) return cudaSuccess;
+  return dispatch(type, [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    qkv_to_cache_kernel<T><<<blocks_for(total), kElementThreads, 0, stream>>>(op, total);
   });
 }
 

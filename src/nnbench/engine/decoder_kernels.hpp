@@ -1,7 +1,7 @@
-// Launchers of the decoder's custom CUDA kernels (decoder_kernels.cu), in plain types so that nvcc
-// never compiles LibTorch's headers: decoder_ops_cuda.cpp checks the tensors and passes their
-// pointers, shapes, strides and the current stream. Each launcher returns the launch's
-// cudaError_t.
+// Launchers of the decoder's custom CUDA kernels (decoder_kernels.cu, decode_attention.cu), in
+// plain types so that nvcc never compiles LibTorch's headers: decoder_ops_cuda.cpp checks the
+// tensors and passes their pointers, shapes, strides and the current stream. Each launcher returns
+// the launch's cudaError_t.
 #pragma once
 
 #include <cstdint>
@@ -32,5 +32,44 @@ cudaError_t launch_rotary(const void* x, const RotaryShape& shape, const void* c
 // fused gate/up product. gate_up: rows x 2*width, out: rows x width, both contiguous.
 cudaError_t launch_silu_and_mul(const void* gate_up, void* out, std::int64_t rows,
                                 std::int64_t width, ElementType type, cudaStream_t stream);
+
+// The decode step's keys and values into the static cache: qkv holds one token per sequence,
+// [q | k | v] per row (heads, kv_heads and kv_heads vectors of `dim`). q and k are rotated by the
+// rotary tables' row at *position (no rotation where cos is null: GPT-2), q goes to q_out (batch x
+// heads x dim), k and v to keys and values (batch x kv_heads x capacity x dim, contiguous) at
+// *position. The tables (context x dim, contiguous) are in the element type. One launch instead of
+// rotary, rotary, index_copy_, index_copy_ and the tables' gathers.
+struct QkvToCache {
+  const void* qkv = nullptr;
+  std::int64_t qkv_row_stride = 0;  // elements between sequences
+  std::int64_t batch = 0, heads = 0, kv_heads = 0, dim = 0, capacity = 0;
+  const std::int64_t* position = nullptr;  // one element, on the device
+  const void* cos = nullptr;               // context x dim, or null
+  const void* sin = nullptr;
+  void* q_out = nullptr;
+  void* keys = nullptr;
+  void* values = nullptr;
+};
+cudaError_t launch_qkv_to_cache(const QkvToCache& op, ElementType type, cudaStream_t stream);
+
+// Attention of one query per sequence and head over the cached positions 0..*position (and only
+// those: the static cache's later positions are never read), softmax(q k^T * scale) v in fp32,
+// rounded once. q and out: batch x heads x dim; keys, values: batch x kv_heads x capacity x dim;
+// query head h reads key/value head h / (heads / kv_heads). One block per (sequence, head).
+struct DecodeAttention {
+  const void* q = nullptr;
+  const void* keys = nullptr;
+  const void* values = nullptr;
+  const std::int64_t* position = nullptr;  // one element, on the device
+  void* out = nullptr;
+  std::int64_t batch = 0, heads = 0, kv_heads = 0, dim = 0, capacity = 0;
+  float scale = 1.f;
+};
+// Whether the kernel takes these operands: rows of whole 16-byte vectors from aligned caches, and
+// the query, the scores of all positions and the partial sums in the block's 48 KiB of shared
+// memory.
+bool decode_attention_applies(const DecodeAttention& op, ElementType type);
+cudaError_t launch_decode_attention(const DecodeAttention& op, ElementType type,
+                                    cudaStream_t stream);
 
 }  // namespace nnbench::engine::kernels

@@ -5,10 +5,14 @@
 #include <c10/cuda/CUDAStream.h>
 #include <torch/torch.h>
 
+#include <cmath>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/engine/decoder_kernels.hpp"
+#include "nnbench/engine/skinny_gemv.hpp"
 
 namespace nnbench::engine {
 namespace {
@@ -37,6 +41,10 @@ void expect_same(const torch::Tensor& a, const torch::Tensor& b, const char* op)
   if (a.scalar_type() != b.scalar_type() || a.device() != b.device()) {
     throw Error(fmt::format("{}: operands differ in dtype or device", op));
   }
+}
+
+void expect(bool condition, const char* op, const char* what) {
+  if (!condition) throw Error(fmt::format("{}: {}", op, what));
 }
 
 }  // namespace
@@ -82,6 +90,120 @@ torch::Tensor cuda_silu_and_mul(const torch::Tensor& gate_up) {
                                      element_type(in, "silu_and_mul"),
                                      c10::cuda::getCurrentCUDAStream()),
         "silu_and_mul");
+  return out;
+}
+
+torch::Tensor cuda_projection(const torch::Tensor& x, const torch::Tensor& weight,
+                              const torch::Tensor& bias, const torch::Tensor& residual) {
+  expect_same(x, weight, "projection");
+  const std::int64_t k = x.size(-1), n = weight.size(0);
+  const std::int64_t rows = x.numel() / k;
+  if (!kernels::skinny_gemv_preferred(rows, k) || !weight.is_contiguous() || weight.size(1) != k ||
+      (bias.defined() && !bias.is_contiguous())) {
+    return {};
+  }
+  const torch::Tensor in = x.contiguous();
+  std::vector<std::int64_t> sizes = in.sizes().vec();
+  sizes.back() = n;
+  torch::Tensor res;
+  if (residual.defined()) {
+    expect_same(x, residual, "projection");
+    expect(residual.sizes() == torch::IntArrayRef(sizes), "projection",
+           "the residual's shape is not the product's");
+    res = residual.contiguous();
+  }
+  kernels::SkinnyGemv op;
+  op.x = in.data_ptr();
+  op.x_stride = k;
+  op.weight = weight.data_ptr();
+  op.bias = bias.defined() ? bias.data_ptr() : nullptr;
+  op.residual = res.defined() ? res.data_ptr() : nullptr;
+  op.residual_stride = n;
+  op.rows = rows;
+  op.k = k;
+  op.n = n;
+  const kernels::ElementType type = element_type(in, "projection");
+  torch::Tensor out = torch::empty(sizes, in.options());
+  op.out = out.data_ptr();
+  if (!kernels::skinny_gemv_applies(op, type)) return {};
+  const c10::cuda::CUDAGuard guard(x.device());
+  check(kernels::launch_skinny_gemv(op, type, c10::cuda::getCurrentCUDAStream()), "projection");
+  return out;
+}
+
+torch::Tensor cuda_qkv_to_cache(const torch::Tensor& qkv, const torch::Tensor& position,
+                                const torch::Tensor& cos_table, const torch::Tensor& sin_table,
+                                torch::Tensor& keys, torch::Tensor& values, std::int64_t heads) {
+  expect_same(qkv, keys, "qkv_to_cache");
+  expect_same(qkv, values, "qkv_to_cache");
+  const std::int64_t batch = qkv.size(0), kv_heads = keys.size(1), dim = keys.size(3);
+  expect(keys.is_contiguous() && values.is_contiguous() && keys.sizes() == values.sizes(),
+         "qkv_to_cache", "keys and values must be contiguous caches of one shape");
+  expect(qkv.numel() == batch * (heads + 2 * kv_heads) * dim, "qkv_to_cache",
+         "the product is not one token of q, k and v per sequence");
+  expect(position.numel() == 1 && position.scalar_type() == torch::kLong &&
+             position.device() == qkv.device(),
+         "qkv_to_cache", "the position must be one int64 on the product's device");
+  const torch::Tensor rows = qkv.reshape({batch, -1}).contiguous();
+  kernels::QkvToCache op;
+  op.qkv = rows.data_ptr();
+  op.qkv_row_stride = rows.size(1);
+  op.batch = batch;
+  op.heads = heads;
+  op.kv_heads = kv_heads;
+  op.dim = dim;
+  op.capacity = keys.size(2);
+  op.position = position.data_ptr<std::int64_t>();
+  torch::Tensor cos, sin;
+  if (cos_table.defined()) {
+    cos = cos_table.to(qkv.scalar_type()).contiguous();  // no copy where the model's dtype
+    sin = sin_table.to(qkv.scalar_type()).contiguous();
+    expect(cos.device() == qkv.device() && cos.size(-1) == dim && sin.sizes() == cos.sizes(),
+           "qkv_to_cache", "the rotary tables must be context x head_dim on the product's device");
+    op.cos = cos.data_ptr();
+    op.sin = sin.data_ptr();
+  }
+  torch::Tensor q = torch::empty({batch, heads, dim}, qkv.options());
+  op.q_out = q.data_ptr();
+  op.keys = keys.data_ptr();
+  op.values = values.data_ptr();
+  const c10::cuda::CUDAGuard guard(qkv.device());
+  check(kernels::launch_qkv_to_cache(op, element_type(qkv, "qkv_to_cache"),
+                                     c10::cuda::getCurrentCUDAStream()),
+        "qkv_to_cache");
+  return q;
+}
+
+torch::Tensor cuda_decode_attention(const torch::Tensor& q, const torch::Tensor& keys,
+                                    const torch::Tensor& values, const torch::Tensor& position) {
+  expect_same(q, keys, "decode_attention");
+  expect_same(q, values, "decode_attention");
+  expect(keys.is_contiguous() && values.is_contiguous() && keys.sizes() == values.sizes(),
+         "decode_attention", "keys and values must be contiguous caches of one shape");
+  expect(q.dim() == 3 && q.size(0) == keys.size(0) && q.size(2) == keys.size(3), "decode_attention",
+         "q must be batch x heads x head_dim of the cache");
+  expect(position.numel() == 1 && position.scalar_type() == torch::kLong &&
+             position.device() == q.device(),
+         "decode_attention", "the position must be one int64 on the query's device");
+  const torch::Tensor query = q.contiguous();
+  kernels::DecodeAttention op;
+  op.q = query.data_ptr();
+  op.keys = keys.data_ptr();
+  op.values = values.data_ptr();
+  op.position = position.data_ptr<std::int64_t>();
+  op.batch = q.size(0);
+  op.heads = q.size(1);
+  op.kv_heads = keys.size(1);
+  op.dim = q.size(2);
+  op.capacity = keys.size(2);
+  op.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(op.dim)));
+  const kernels::ElementType type = element_type(query, "decode_attention");
+  if (!kernels::decode_attention_applies(op, type)) return {};
+  torch::Tensor out = torch::empty_like(query);
+  op.out = out.data_ptr();
+  const c10::cuda::CUDAGuard guard(q.device());
+  check(kernels::launch_decode_attention(op, type, c10::cuda::getCurrentCUDAStream()),
+        "decode_attention");
   return out;
 }
 

@@ -153,10 +153,33 @@ bool image_folder_supported() {
 #endif
 }
 
+namespace {
+
+// The folder named must exist and be a directory, whatever this build can decode.
+void check_is_directory(const fs::path& root) {
+  std::error_code ec;
+  const auto root_status = fs::status(root, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw InputError(
+        fmt::format("image folder {} cannot be read: {}", root.string(), ec.message()));
+  }
+  if (!fs::exists(root_status)) {
+    throw InputError(fmt::format("image folder {} does not exist", root.string()));
+  }
+  if (!fs::is_directory(root_status)) {
+    throw InputError(fmt::format("image folder {} is not a directory", root.string()));
+  }
+}
+
+}  // namespace
+
 ImageFolder load_image_folder(const fs::path& root, const ImageFolderOptions& options) {
+  check_is_directory(root);
 #ifndef NNBENCH_WITH_OPENCV
   (void)options;
-  throw UnavailableError(fmt::format(
+  // The user asked for real images: a build that cannot decode them stops the run (not a row
+  // marked unavailable and an exit status of 0).
+  throw InputError(fmt::format(
       "{}: cannot load the image folder: this nnbench was built without OpenCV (libopencv-dev); "
       "rebuild with it to use an image folder (install libopencv-core-dev libopencv-imgproc-dev "
       "libopencv-imgcodecs-dev, e.g. with scripts/setup-deps, and configure with "
@@ -172,18 +195,6 @@ ImageFolder load_image_folder(const fs::path& root, const ImageFolderOptions& op
   if (options.limit < 0) {
     throw InputError(fmt::format("{}: image limit {} is negative (0 means all images)",
                                  root.string(), options.limit));
-  }
-  std::error_code ec;
-  const auto root_status = fs::status(root, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) {
-    throw InputError(
-        fmt::format("image folder {} cannot be read: {}", root.string(), ec.message()));
-  }
-  if (!fs::exists(root_status)) {
-    throw InputError(fmt::format("image folder {} does not exist", root.string()));
-  }
-  if (!fs::is_directory(root_status)) {
-    throw InputError(fmt::format("image folder {} is not a directory", root.string()));
   }
 
   ImageFolder folder;
