@@ -23,6 +23,7 @@
 #include "nnbench/engine/decoder.hpp"
 #include "nnbench/engine/decoder_weights.hpp"
 #include "nnbench/engine/device_instruments.hpp"
+#include "nnbench/engine/device_memory_guard.hpp"
 #include "nnbench/engine/greedy_decoder.hpp"
 #include "nnbench/engine/host_memory.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
@@ -84,8 +85,9 @@ class Generation final : public nnbench::Benchmark {
     }
     // The model is built in fp32 on the host before it moves; on the CPU its cache stays there.
     const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype));
-    const std::int64_t cache_bytes = 2 * config.layers * batch_ * config.kv_heads *
-                                     (prompt_length_ + generate_) * config.head_dim() * element;
+    const std::int64_t cache_bytes =
+        engine::KvCache::bytes_for(config.layers, batch_, config.kv_heads,
+                                   prompt_length_ + generate_, config.head_dim(), element);
     engine::check_host_memory(fmt::format("{} (batch {}, {} + {} tokens, building in fp32)",
                                           config.name, batch_, prompt_length_, generate_),
                               config.parameter_count() * 4 + (device_.is_cpu() ? cache_bytes : 0));
@@ -98,14 +100,16 @@ class Generation final : public nnbench::Benchmark {
       state.add_note("weights from " + weights);
     }
     model->eval();
-    guard_device_memory(config, dtype_name, "loading", [&] {
-      model->to(device_, dtype);
-      decoder_.emplace(model, batch_, prompt_length_ + generate_,
-                       torch::TensorOptions().device(device_).dtype(dtype), mode);
-      prompt_ = torch::randint(config.vocab_size, {batch_, prompt_length_},
-                               torch::TensorOptions().dtype(torch::kInt64))
-                    .to(device_);
-    });
+    nnbench::engine::guard_device_memory(
+        [&] {
+          model->to(device_, dtype);
+          decoder_.emplace(model, batch_, prompt_length_ + generate_,
+                           torch::TensorOptions().device(device_).dtype(dtype), mode);
+          prompt_ = torch::randint(config.vocab_size, {batch_, prompt_length_},
+                                   torch::TensorOptions().dtype(torch::kInt64))
+                        .to(device_);
+        },
+        out_of_memory_in("loading", config, dtype_name));
     // Once per run and device: the benchmark object lives for the whole run.
     const auto [measured, fresh] = bandwidths_.try_emplace(device_.str());
     if (fresh) measured->second = engine::measure_copy_bandwidth(device_);
@@ -143,7 +147,8 @@ class Generation final : public nnbench::Benchmark {
   // produced when the host could read it, which is what time to first token and inter-token
   // latency mean to a caller.
   void run_once(nnbench::State&) override {
-    guard_device_memory(config_, dtype_name_, "generating", [&] { generate_once(); });
+    nnbench::engine::guard_device_memory([&] { generate_once(); },
+                                         out_of_memory_in("generating", config_, dtype_name_));
   }
 
   void generate_once() {
@@ -196,21 +201,18 @@ class Generation final : public nnbench::Benchmark {
   }
 
  private:
-  // Runs `action`; a CUDA out-of-memory error becomes one line naming the model, dtype and batch,
-  // with the allocator's cache released so that the next variant starts clean.
-  void guard_device_memory(const nnbench::engine::DecoderConfig& config, const std::string& dtype,
-                           const char* stage, const std::function<void()>& action) {
-    try {
-      action();
-    } catch (const c10::OutOfMemoryError& e) {
+  // What ran out of device memory, for guard_device_memory: drops the decoder and the prompt
+  // first, so that releasing the allocator's cache frees their memory too.
+  std::function<std::string()> out_of_memory_in(const char* stage,
+                                                const nnbench::engine::DecoderConfig& config,
+                                                const std::string& dtype) {
+    return [this, stage, &config, &dtype] {
       decoder_.reset();
       prompt_ = torch::Tensor();
-      nnbench::engine::release_cached_device_memory();
-      throw nnbench::Error(fmt::format(
-          "out of device memory {} {} ({} parameters) in {} at batch {} with {} + {} tokens ({})",
-          stage, config.name, config.parameter_count(), dtype, batch_, prompt_length_, generate_,
-          e.what_without_backtrace()));
-    }
+      return fmt::format("{} {} ({} parameters) in {} at batch {} with {} + {} tokens", stage,
+                         config.name, config.parameter_count(), dtype, batch_, prompt_length_,
+                         generate_);
+    };
   }
 
   static double median(std::vector<double> values) {

@@ -4,12 +4,8 @@
 # Debian's component packages (libopencv-{core,imgproc,imgcodecs}-dev) ship headers and libraries
 # but no OpenCVConfig.cmake and no opencv4.pc (both come only with the 212-package libopencv-dev),
 # so where no config package is found the headers and libraries are looked up directly.
-set(NNBENCH_OPENCV AUTO CACHE STRING "Use OpenCV for image folders: AUTO, ON or OFF")
-set_property(CACHE NNBENCH_OPENCV PROPERTY STRINGS AUTO ON OFF)
-string(TOUPPER "${NNBENCH_OPENCV}" _nnbench_opencv_mode)
-if(NOT _nnbench_opencv_mode MATCHES "^(AUTO|ON|OFF)$")
-  message(FATAL_ERROR "nnbench: NNBENCH_OPENCV is '${NNBENCH_OPENCV}'; expected AUTO, ON or OFF")
-endif()
+nnbench_tristate_option(NNBENCH_OPENCV "Use OpenCV for image folders")
+set(_nnbench_opencv_mode "${NNBENCH_OPENCV_MODE}")
 
 if(NOT _nnbench_opencv_mode STREQUAL "OFF")
   find_package(OpenCV 4 QUIET CONFIG COMPONENTS core imgproc imgcodecs)

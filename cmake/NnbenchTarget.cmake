@@ -43,3 +43,15 @@ function(nnbench_layer)
     target_compile_definitions(nnbench_${L_NAME} PUBLIC NNBENCH_WITH_CUDA=1)
   endif()
 endfunction()
+
+# nnbench_tristate_option(NNBENCH_X "doc"): a cache option AUTO (default), ON or OFF for an
+# optional dependency; sets <var>_MODE (upper case) in the caller, and stops on any other value.
+function(nnbench_tristate_option var doc)
+  set(${var} AUTO CACHE STRING "${doc}: AUTO, ON or OFF")
+  set_property(CACHE ${var} PROPERTY STRINGS AUTO ON OFF)
+  string(TOUPPER "${${var}}" _mode)
+  if(NOT _mode MATCHES "^(AUTO|ON|OFF)$")
+    message(FATAL_ERROR "nnbench: ${var} is '${${var}}'; expected AUTO, ON or OFF")
+  endif()
+  set(${var}_MODE "${_mode}" PARENT_SCOPE)
+endfunction()

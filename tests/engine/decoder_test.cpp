@@ -135,6 +135,9 @@ TEST(KvCache, HoldsLayersTimesKeysAndValues) {
   const KvCache cache = KvCache::allocate(3, 2, 4, 10, 8, torch::kFloat32);
   EXPECT_EQ(cache.keys.size(), 3U);
   EXPECT_EQ(cache.bytes(), 2 * 3 * (2 * 4 * 10 * 8) * 4);
+  EXPECT_EQ(KvCache::bytes_for(3, 2, 4, 10, 8, 4), cache.bytes());  // before allocating
+  EXPECT_EQ(KvCache::bytes_for(3, 2, 4, 10, 8, 2),
+            KvCache::allocate(3, 2, 4, 10, 8, torch::kBFloat16).bytes());
 }
 
 namespace mode_equivalence {

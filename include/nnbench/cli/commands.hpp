@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnbench/core/runner.hpp"
+#include "nnbench/report/compare.hpp"
 
 namespace nnbench::cli {
 
@@ -21,6 +22,8 @@ struct RunCommandOptions {
   int threads = 0;
   bool quiet = false;
   bool list_only = false;  // --dry-run: print the planned variants and stop
+  std::string history;     // --history PATH; empty: <output-dir>/history.db
+  bool no_history = false;
   std::vector<std::string> command_line;
 };
 int run_command(RunCommandOptions options);
@@ -33,14 +36,35 @@ int list_command(const ListCommandOptions& options);
 
 int env_command();
 
-struct CompareCommandOptions {
-  std::string base, candidate;
+// The flags of every command that judges changes (compare, history --check).
+struct ComparisonFlags {
   std::string metric = "latency_ms";
   double threshold = 0.05;
   double alpha = 0.05;
   std::string format = "terminal";  // terminal | markdown
 };
+// The report layer's options from the flags; throws InputError on invalid values.
+CompareOptions to_compare_options(const ComparisonFlags& flags);
+
+struct CompareCommandOptions {
+  std::string base, candidate;
+  ComparisonFlags flags;
+};
 int compare_command(const CompareCommandOptions& options);
+
+struct HistoryCommandOptions {
+  std::string db = "results/history.db";
+  std::string benchmark, variant;  // both: the metric's trend for that variant
+  bool check = false;              // latest vs previous run per variant; exit 1 on a regression
+  ComparisonFlags flags;
+};
+int history_command(const HistoryCommandOptions& options);
+
+struct ReportCommandOptions {
+  std::string run_dir;
+  bool plots = true;  // --no-plots: only report.md
+};
+int report_command(const ReportCommandOptions& options);
 
 struct CompileCommandOptions {
   std::string model_file;

@@ -20,6 +20,10 @@ struct KvCache {
                           const torch::TensorOptions& options);
   // Bytes held by all layers' keys and values.
   std::int64_t bytes() const;
+  // Bytes allocate() would hold for these sizes and element size, before allocating.
+  static std::int64_t bytes_for(std::int64_t layers, std::int64_t batch, std::int64_t kv_heads,
+                                std::int64_t capacity, std::int64_t head_dim,
+                                std::int64_t element_bytes);
 };
 
 }  // namespace nnbench::engine

@@ -59,6 +59,23 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
       ->capture_default_str();
   run.add_flag("--quiet,-q", o.quiet, "no progress line or summary table");
   run.add_flag("--dry-run", o.list_only, "print the planned variants and exit");
+  run.add_option("--history", o.history,
+                 "SQLite history the run is also recorded in (default: <output-dir>/history.db)");
+  run.add_flag("--no-history", o.no_history, "do not record the run in the history");
+}
+
+// --metric, --threshold, --alpha, --format of compare and history --check.
+void add_comparison_flags(CLI::App& command, ComparisonFlags& flags) {
+  command.add_option("--metric", flags.metric, "metric to compare")->capture_default_str();
+  command
+      .add_option("--threshold", flags.threshold,
+                  "relative change of the median that counts (0.05 = 5%)")
+      ->capture_default_str();
+  command.add_option("--alpha", flags.alpha, "significance level of the Mann-Whitney U test")
+      ->capture_default_str();
+  command.add_option("--format", flags.format, "terminal or markdown")
+      ->check(CLI::IsMember({"terminal", "markdown"}))
+      ->capture_default_str();
 }
 
 int guarded(const std::function<int()>& body) {
@@ -68,6 +85,9 @@ int guarded(const std::function<int()>& body) {
     fmt::print(stderr, "nnbench: error: {}\n", e.what());
     return kExitBadInput;
   } catch (const IoError& e) {
+    fmt::print(stderr, "nnbench: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const UnavailableError& e) {  // this build or machine cannot (no SQLite, matplotlib)
     fmt::print(stderr, "nnbench: error: {}\n", e.what());
     return kExitBadInput;
   } catch (const std::exception& e) {
@@ -99,19 +119,28 @@ int run_app(int argc, char** argv) {
       ->required();
   compare->add_option("new", compare_options.candidate, "new result JSON file or run directory")
       ->required();
-  compare->add_option("--metric", compare_options.metric, "metric to compare")
-      ->capture_default_str();
-  compare
-      ->add_option("--threshold", compare_options.threshold,
-                   "relative change that counts (0.05 = 5%)")
-      ->capture_default_str();
-  compare
-      ->add_option("--alpha", compare_options.alpha,
-                   "significance level of the Mann-Whitney U test")
-      ->capture_default_str();
-  compare->add_option("--format", compare_options.format, "terminal or markdown")
-      ->check(CLI::IsMember({"terminal", "markdown"}))
-      ->capture_default_str();
+  add_comparison_flags(*compare, compare_options.flags);
+
+  HistoryCommandOptions history_options;
+  CLI::App* history = app.add_subcommand(
+      "history",
+      "list recorded runs, show a metric's trend for a variant, or --check the latest run of "
+      "each variant against the previous one (exit 1 on a significant regression)");
+  history->add_option("--db", history_options.db, "the history database")->capture_default_str();
+  history->add_option("--benchmark", history_options.benchmark, "benchmark of --variant");
+  history->add_option("--variant", history_options.variant,
+                      "variant name (as in results.csv) whose trend to show");
+  history->add_flag("--check", history_options.check,
+                    "compare each variant's latest run with its previous one on this machine");
+  add_comparison_flags(*history, history_options.flags);
+
+  ReportCommandOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report", "regenerate a run's report.md and its plots (PNG, SVG) from its result files");
+  report->add_option("run_dir", report_options.run_dir, "a run directory (results/<timestamp>)")
+      ->required();
+  bool no_plots = false;
+  report->add_flag("--no-plots", no_plots, "only report.md");
 
   CompileCommandOptions compile_options;
   CLI::App* compile = app.add_subcommand(
@@ -159,6 +188,11 @@ int run_app(int argc, char** argv) {
   if (env->parsed()) return guarded([] { return env_command(); });
   if (compare->parsed()) return guarded([&] { return compare_command(compare_options); });
   if (compile->parsed()) return guarded([&] { return compile_command(compile_options); });
+  if (history->parsed()) return guarded([&] { return history_command(history_options); });
+  if (report->parsed()) {
+    report_options.plots = !no_plots;
+    return guarded([&] { return report_command(report_options); });
+  }
   return kExitBadInput;
 }
 

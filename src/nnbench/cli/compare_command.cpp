@@ -10,17 +10,22 @@
 
 namespace nnbench::cli {
 
+CompareOptions to_compare_options(const ComparisonFlags& flags) {
+  CompareOptions options;
+  options.metric = flags.metric;
+  options.threshold = flags.threshold;
+  options.alpha = flags.alpha;
+  validate(options);
+  return options;
+}
+
 int compare_command(const CompareCommandOptions& options) {
-  CompareOptions compare_options;
-  compare_options.metric = options.metric;
-  compare_options.threshold = options.threshold;
-  compare_options.alpha = options.alpha;
-  validate(compare_options);
+  const CompareOptions compare_options = to_compare_options(options.flags);
   const LoadedRun base = read_results(options.base);
   const LoadedRun candidate = read_results(options.candidate);
   const Comparison comparison = compare_runs(base, candidate, compare_options);
-  fmt::print("{}", options.format == "markdown" ? render_comparison_markdown(comparison)
-                                                : render_comparison_terminal(comparison));
+  fmt::print("{}", options.flags.format == "markdown" ? render_comparison_markdown(comparison)
+                                                      : render_comparison_terminal(comparison));
   return has_significant_regression(comparison) ? kExitFailures : kExitOk;
 }
 

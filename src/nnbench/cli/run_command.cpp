@@ -15,6 +15,7 @@
 #include "nnbench/cli/progress.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/engine/runtime.hpp"
+#include "nnbench/report/history_db.hpp"
 #include "nnbench/report/output_directory.hpp"
 #include "nnbench/report/text_table.hpp"
 #include "nnbench/report/writer.hpp"
@@ -127,6 +128,24 @@ void print_summary(const std::vector<Result>& results, std::FILE* stream) {
   fmt::print(stream, "{}", render_plain_table(table));
 }
 
+// Records the finished run in the SQLite history (<output-dir>/history.db unless --history names
+// another, none with --no-history). The result files are complete by now: a history that cannot
+// be written costs a warning, not the run. A build without SQLite says so only when --history
+// asked for it.
+void record_history(const RunCommandOptions& options, const RunConfig& config,
+                    const std::vector<Result>& results, const RunInfo& run_info) {
+  if (options.no_history || (!history_supported() && options.history.empty())) return;
+  const std::filesystem::path path = options.history.empty()
+                                         ? std::filesystem::path(config.output_dir) / "history.db"
+                                         : std::filesystem::path(options.history);
+  try {
+    HistoryDb::open(path).record(results, run_info);
+    fmt::print("history: {}\n", path.string());
+  } catch (const Error& e) {
+    fmt::print(stderr, "nnbench: warning: the run is not in the history: {}\n", e.what());
+  }
+}
+
 }  // namespace
 
 int run_command(RunCommandOptions options) {
@@ -225,6 +244,7 @@ int run_command(RunCommandOptions options) {
   log.info("finished: {} variant(s) in {}", results.size(), run_info.finished_at);
   log.flush();
   const std::filesystem::path final_dir = output.commit();
+  record_history(options, config, results, run_info);
 
   std::size_t failed = 0;
   for (const Result& r : results) failed += r.status == ResultStatus::Failed ? 1 : 0;

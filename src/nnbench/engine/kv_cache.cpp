@@ -25,4 +25,10 @@ std::int64_t KvCache::bytes() const {
   return total;
 }
 
+std::int64_t KvCache::bytes_for(std::int64_t layers, std::int64_t batch, std::int64_t kv_heads,
+                                std::int64_t capacity, std::int64_t head_dim,
+                                std::int64_t element_bytes) {
+  return 2 * layers * batch * kv_heads * capacity * head_dim * element_bytes;
+}
+
 }  // namespace nnbench::engine

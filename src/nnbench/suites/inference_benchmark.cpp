@@ -11,6 +11,7 @@
 #include "nnbench/engine/backend_settings.hpp"
 #include "nnbench/engine/cuda_graph.hpp"
 #include "nnbench/engine/device_instruments.hpp"
+#include "nnbench/engine/device_memory_guard.hpp"
 #include "nnbench/engine/image_folder.hpp"
 #include "nnbench/engine/model_zoo.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
@@ -96,17 +97,12 @@ void skip_unsupported(State& state, const Spec& spec, const torch::Device& devic
   }
 }
 
-// Runs `action`; a CUDA out-of-memory error becomes one line naming what ran out, with the
-// allocator's cache released so the next variant starts clean.
-template <typename Action>
-auto guard_device_memory(const Spec& spec, const char* stage, Action&& action) {
-  try {
-    return action();
-  } catch (const c10::OutOfMemoryError& e) {
-    engine::release_cached_device_memory();
-    throw Error(fmt::format("out of device memory {} {} at batch {} in {} ({})", stage, spec.model,
-                            spec.batch_size, spec.dtype_name, e.what_without_backtrace()));
-  }
+// "<stage> <model> at batch <n> in <dtype>": what ran out of device memory (guard_device_memory).
+auto out_of_memory_in(const Spec& spec, const char* stage) {
+  return [&spec, stage] {
+    return fmt::format("{} {} at batch {} in {}", stage, spec.model, spec.batch_size,
+                       spec.dtype_name);
+  };
 }
 
 // A batch of real images from an ImageNet-style folder (option data=DIR): decoded once per batch
@@ -168,16 +164,18 @@ void InferenceBenchmark::setup(State& state) {
       state.skip(
           fmt::format("layout channels_last applies to convolutional models, not {}", spec.model));
     }
-    guard_device_memory(spec, "loading", [&] {
-      model.module->to(s.device, spec.dtype);
-      if (spec.layout == "channels_last") {
-        torch::NoGradGuard no_grad;
-        for (torch::Tensor& p : model.module->parameters()) {
-          if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
-        }
-      }
-      return 0;
-    });
+    engine::guard_device_memory(
+        [&] {
+          model.module->to(s.device, spec.dtype);
+          if (spec.layout == "channels_last") {
+            torch::NoGradGuard no_grad;
+            for (torch::Tensor& p : model.module->parameters()) {
+              if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+            }
+          }
+          return 0;
+        },
+        out_of_memory_in(spec, "loading"));
     model.module->eval();
     s.model = std::move(model);
     s.model_key = key;
@@ -191,19 +189,21 @@ void InferenceBenchmark::setup(State& state) {
     state.skip(fmt::format("data={} holds images; {} takes vectors of {}", data, spec.model,
                            model.sample_shape.front()));
   }
-  s.input = guard_device_memory(spec, "allocating the input of", [&] {
-    torch::Tensor input = data == "synthetic"
-                              ? seeded_input(input_shape, spec.dtype, s.device, state.seed())
-                              : image_batch(state, data, spec, s.device);
-    return spec.layout == "channels_last" ? input.contiguous(torch::MemoryFormat::ChannelsLast)
-                                          : input;
-  });
+  s.input = engine::guard_device_memory(
+      [&] {
+        torch::Tensor input = data == "synthetic"
+                                  ? seeded_input(input_shape, spec.dtype, s.device, state.seed())
+                                  : image_batch(state, data, spec, s.device);
+        return spec.layout == "channels_last" ? input.contiguous(torch::MemoryFormat::ChannelsLast)
+                                              : input;
+      },
+      out_of_memory_in(spec, "allocating the input of"));
   if (spec.mode == "graph") {
     torch::InferenceMode inference;
     auto forward = [&s] { return s.model->forward(s.input); };
-    s.graph = guard_device_memory(spec, "capturing", [&] {
-      return std::make_unique<engine::CapturedForward>(forward, s.device);
-    });
+    s.graph = engine::guard_device_memory(
+        [&] { return std::make_unique<engine::CapturedForward>(forward, s.device); },
+        out_of_memory_in(spec, "capturing"));
     state.add_metric("compile_time_ms", s.graph->capture_ms(), "ms");
   }
 
@@ -230,7 +230,8 @@ void InferenceBenchmark::run_once(State&) {
   if (s.graph) {
     s.graph->replay();
   } else {
-    s.output = guard_device_memory(s.spec, "running", [&] { return s.model->forward(s.input); });
+    s.output = engine::guard_device_memory([&] { return s.model->forward(s.input); },
+                                           out_of_memory_in(s.spec, "running"));
   }
   s.instruments.count_iteration();
 }

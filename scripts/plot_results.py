@@ -1,0 +1,228 @@
+"""Plots of one nnbench run directory, from its result files alone (schema_version 1).
+
+Writes into OUT (default RUN_DIR/plots), each as PNG at 300 DPI and as SVG:
+  throughput_vs_batch_<benchmark>   throughput against batch size, a line per other-axes combination
+  latency_vs_batch_<benchmark>      p50 / p95 / p99 latency against batch size
+  memory_<benchmark>                peak memory per variant (host RSS; device allocated / reserved)
+  scaling_<benchmark>               throughput and latency against parameter count (log-log)
+and index.json: the plots written, with titles, for `nnbench report` to list in report.md.
+Only variants with status ok are drawn. Exit status 0, 1 when the directory holds no result
+file, 2 when a file cannot be read, 3 when matplotlib is missing.
+
+Usage: python3 scripts/plot_results.py RUN_DIR [--out DIR]
+"""
+
+import argparse
+import collections
+import json
+import pathlib
+import sys
+
+try:
+    import matplotlib
+except ImportError:
+    print(f"plot_results: matplotlib is not installed in {sys.executable} "
+          "(pip install -r requirements.txt, or scripts/setup-deps)", file=sys.stderr)
+    sys.exit(3)
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+DPI = 300
+SIZE_IN = (6.4, 4.0)
+
+
+def load_scenarios(run_dir: pathlib.Path):
+    """Every ok scenario of the run: (benchmark, variant axes, labels, measurements)."""
+    files = sorted(p for p in run_dir.glob("*.json") if p.name != "summary.json")
+    if not files:
+        raise FileNotFoundError(f"{run_dir}: no result files (*.json) here")
+    scenarios = []
+    for path in files:
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise ValueError(f"{path}: {error}") from error
+        if data.get("schema_version") != 1:
+            raise ValueError(f"{path}: schema_version {data.get('schema_version')!r}, expected 1")
+        for scenario in data["benchmark_scenarios"]:
+            if scenario["status"] == "ok":
+                scenarios.append((data["benchmark"], scenario["variant"], scenario["labels"],
+                                  scenario["measurements"]))
+    return scenarios
+
+
+def number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def series_by(scenarios, x_axis):
+    """benchmark -> {other-axes label: [(x, measurements)]} for scenarios with a numeric x_axis."""
+    grouped = collections.defaultdict(lambda: collections.defaultdict(list))
+    for benchmark, variant, _labels, measurements in scenarios:
+        x = number(variant.get(x_axis))
+        if x is None:
+            continue
+        rest = ", ".join(f"{k}={v}" for k, v in variant.items() if k != x_axis) or "all"
+        grouped[benchmark][rest].append((x, measurements))
+    for lines in grouped.values():
+        for points in lines.values():
+            points.sort(key=lambda point: point[0])
+    return grouped
+
+
+class Plots:
+    def __init__(self, out: pathlib.Path):
+        self.out = out
+        self.index = []
+
+    def save(self, figure, name: str, title: str):
+        self.out.mkdir(parents=True, exist_ok=True)
+        figure.tight_layout()
+        for suffix in ("png", "svg"):
+            figure.savefig(self.out / f"{name}.{suffix}", dpi=DPI, format=suffix)
+        plt.close(figure)
+        self.index.append({"name": name, "title": title, "png": f"{name}.png", "svg": f"{name}.svg"})
+
+
+def figure(title, xlabel, ylabel, log_x=False, log_y=False):
+    fig, ax = plt.subplots(figsize=SIZE_IN)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    plain = FuncFormatter(lambda value, _position: f"{value:g}")
+    if log_x:
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(plain)
+    if log_y:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(plain)
+    ax.grid(True, which="both", alpha=0.3)
+    return fig, ax
+
+
+def finish_legend(ax):
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(fontsize="x-small", loc="best")
+
+
+def throughput_and_latency(plots: Plots, scenarios):
+    for benchmark, lines in sorted(series_by(scenarios, "batch_size").items()):
+        if all(len(points) < 2 for points in lines.values()):
+            continue  # one batch size: nothing to draw a line through
+        unit = next(m["throughput"]["unit"] for points in lines.values() for _, m in points
+                    if "throughput" in m)
+        fig, ax = figure(f"{benchmark}: throughput vs batch size", "batch size",
+                         f"throughput ({unit})", log_x=True)
+        for label, points in sorted(lines.items()):
+            xs = [x for x, m in points if "throughput" in m]
+            ys = [m["throughput"]["value"] for _, m in points if "throughput" in m]
+            ax.plot(xs, ys, marker="o", label=label)
+        finish_legend(ax)
+        plots.save(fig, f"throughput_vs_batch_{benchmark}", f"{benchmark}: throughput vs batch size")
+
+        fig, ax = figure(f"{benchmark}: latency percentiles vs batch size", "batch size",
+                         "latency (ms)", log_x=True, log_y=True)
+        styles = {"median": "-", "p95": "--", "p99": ":"}
+        for index, (label, points) in enumerate(sorted(lines.items())):
+            color = f"C{index % 10}"
+            for key, style in styles.items():
+                xs = [x for x, m in points if key in m.get("latency_ms", {})]
+                ys = [m["latency_ms"][key] for _, m in points if key in m.get("latency_ms", {})]
+                if xs:
+                    name = "p50" if key == "median" else key
+                    ax.plot(xs, ys, style, color=color, marker="o", markersize=3,
+                            label=f"{label} {name}")
+        finish_legend(ax)
+        plots.save(fig, f"latency_vs_batch_{benchmark}",
+                   f"{benchmark}: latency p50/p95/p99 vs batch size")
+
+
+MEMORY_METRICS = [("peak_rss_bytes", "host peak RSS"),
+                  ("device_peak_allocated_bytes", "device peak allocated"),
+                  ("device_peak_reserved_bytes", "device peak reserved")]
+
+
+def memory(plots: Plots, scenarios):
+    by_benchmark = collections.defaultdict(list)
+    for benchmark, variant, _labels, measurements in scenarios:
+        by_benchmark[benchmark].append((variant, measurements))
+    for benchmark, rows in sorted(by_benchmark.items()):
+        present = [(key, label) for key, label in MEMORY_METRICS
+                   if any(key in m for _, m in rows)]
+        if not present:
+            continue
+        names = ["/".join(str(v) for v in variant.values()) for variant, _ in rows]
+        fig, ax = plt.subplots(figsize=(max(6.4, 0.35 * len(rows) + 2), 4.5))
+        width = 0.8 / len(present)
+        for i, (key, label) in enumerate(present):
+            values = [m.get(key, {}).get("value", 0) / 2**20 for _, m in rows]
+            ax.bar([j + i * width for j in range(len(rows))], values, width, label=label)
+        ax.set_xticks([j + width * (len(present) - 1) / 2 for j in range(len(rows))])
+        ax.set_xticklabels(names, rotation=60, ha="right", fontsize="x-small")
+        ax.set_title(f"{benchmark}: peak memory per variant")
+        ax.set_xlabel("variant")
+        ax.set_ylabel("memory (MiB)")
+        ax.grid(True, axis="y", alpha=0.3)
+        finish_legend(ax)
+        plots.save(fig, f"memory_{benchmark}", f"{benchmark}: peak memory per variant")
+
+
+def scaling(plots: Plots, scenarios):
+    lines = collections.defaultdict(lambda: collections.defaultdict(list))
+    for benchmark, variant, _labels, m in scenarios:
+        if "parameter_count" not in m or "throughput" not in m:
+            continue
+        rest = ", ".join(f"{k}={v}" for k, v in variant.items()
+                         if k not in ("hidden_dim", "model")) or "all"
+        lines[benchmark][rest].append((m["parameter_count"]["value"], m))
+    for benchmark, by_rest in sorted(lines.items()):
+        if all(len({x for x, _ in points}) < 2 for points in by_rest.values()):
+            continue  # one model size: no curve
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+        for ax, key, ylabel in ((left, "throughput", "throughput"), (right, "latency_ms", "latency (ms)")):
+            for label, points in sorted(by_rest.items()):
+                points.sort(key=lambda point: point[0])
+                ax.plot([x for x, _ in points], [m[key]["value"] for _, m in points], marker="o",
+                        label=label)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("parameters")
+            unit = next(m[key]["unit"] for ps in by_rest.values() for _, m in ps)
+            ax.set_ylabel(f"{ylabel} ({unit})" if key == "throughput" else ylabel)
+            ax.grid(True, which="both", alpha=0.3)
+            finish_legend(ax)
+        fig.suptitle(f"{benchmark}: scaling with model size")
+        plots.save(fig, f"scaling_{benchmark}", f"{benchmark}: throughput and latency vs parameters")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", type=pathlib.Path)
+    parser.add_argument("--out", type=pathlib.Path)
+    args = parser.parse_args()
+    try:
+        scenarios = load_scenarios(args.run_dir)
+    except FileNotFoundError as error:
+        print(f"plot_results: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as error:
+        print(f"plot_results: {error}", file=sys.stderr)
+        return 2
+    plots = Plots(args.out or args.run_dir / "plots")
+    throughput_and_latency(plots, scenarios)
+    memory(plots, scenarios)
+    scaling(plots, scenarios)
+    plots.out.mkdir(parents=True, exist_ok=True)
+    (plots.out / "index.json").write_text(json.dumps(plots.index, indent=2) + "\n")
+    print(f"{len(plots.index)} plot(s) in {plots.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
