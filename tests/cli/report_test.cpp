@@ -54,10 +54,11 @@ PngFacts read_png(const fs::path& path) {
 class ReportCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto r = run_nnbench("run --enable-mock --include mock --quiet --iterations 20 "
-                               "--no-history --output-dir '" +
-                                   (tmp_.path() / "results").string() + "'",
-                               tmp_.path());
+    const auto r = run_nnbench(
+        "run --enable-mock --include mock --quiet --iterations 20 "
+        "--no-history --output-dir '" +
+            (tmp_.path() / "results").string() + "'",
+        tmp_.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     run_dir_ = only_run_dir(tmp_.path() / "results");
     ASSERT_FALSE(run_dir_.empty());
@@ -111,9 +112,9 @@ TEST_F(ReportCommand, APythonWithoutMatplotlib_IsNamed) {
                          "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], "
                          "run_name=\"__main__\")' \"$@\"\n";
   fs::permissions(fake, fs::perms::owner_all);
-  const auto r = run_command_line("NNBENCH_PYTHON='" + fake.string() + "' '" + NNBENCH_BINARY +
-                                      "' " + report_args(),
-                                  tmp_.path());
+  const auto r = run_command_line(
+      "NNBENCH_PYTHON='" + fake.string() + "' '" + NNBENCH_BINARY + "' " + report_args(),
+      tmp_.path());
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("matplotlib is not installed"), std::string::npos) << r.err;
 }
