@@ -30,9 +30,9 @@ rm -f "${dest}"/*.deb
 echo "fetched $(compgen -G "${dest}/*.deb" | wc -l) packages into ${dest} ($(du -sh "${dest}" | cut -f1)):"
 ls -1 "${dest}"
 
-# The GPU machine's python3 (3.12) lacks jsonschema, which the schema tests use, and matplotlib,
-# which `nnbench report` draws with: their wheels and those of their dependencies go to .whl/
-# (carry it too).
+# The GPU machine's python3 (3.12) lacks jsonschema, which the schema tests use, and matplotlib
+# and plotly, which `nnbench report` draws with: their wheels and those of their dependencies go
+# to .whl/ (carry it too).
 wheels="${root}/.whl"
 python="${root}/.venv/bin/python"; [[ -x "${python}" ]] || python=python3
 mkdir -p "${wheels}"
@@ -41,5 +41,6 @@ mkdir -p "${wheels}"
   --platform manylinux2014_x86_64 -d "${wheels}" \
   jsonschema==4.26.0 jsonschema-specifications==2025.9.1 referencing==0.37.0 rpds-py==2026.9.1 \
   matplotlib==3.10.9 contourpy==1.3.3 cycler==0.12.1 fonttools==4.68.0 kiwisolver==1.5.1 \
-  packaging==26.4 pillow==13.0.0 pyparsing==3.3.3 python-dateutil==4.0.0 tzdata==2026.6
+  packaging==26.4 pillow==13.0.0 pyparsing==3.3.3 python-dateutil==4.0.0 tzdata==2026.6 \
+  plotly==6.5.0 narwhals==2.29.0
 echo "fetched $(compgen -G "${wheels}/*.whl" | wc -l) wheels into ${wheels}"

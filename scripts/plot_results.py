@@ -18,6 +18,8 @@ import json
 import pathlib
 import sys
 
+from nnbench_results import load_scenarios
+
 try:
     import matplotlib
 except ImportError:
@@ -31,26 +33,6 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 DPI = 300
 SIZE_IN = (6.4, 4.0)
-
-
-def load_scenarios(run_dir: pathlib.Path):
-    """Every ok scenario of the run: (benchmark, variant axes, labels, measurements)."""
-    files = sorted(p for p in run_dir.glob("*.json") if p.name != "summary.json")
-    if not files:
-        raise FileNotFoundError(f"{run_dir}: no result files (*.json) here")
-    scenarios = []
-    for path in files:
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise ValueError(f"{path}: {error}") from error
-        if data.get("schema_version") != 1:
-            raise ValueError(f"{path}: schema_version {data.get('schema_version')!r}, expected 1")
-        for scenario in data["benchmark_scenarios"]:
-            if scenario["status"] == "ok":
-                scenarios.append((data["benchmark"], scenario["variant"], scenario["labels"],
-                                  scenario["measurements"]))
-    return scenarios
 
 
 def number(text):

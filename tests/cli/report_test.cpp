@@ -107,16 +107,75 @@ TEST_F(ReportCommand, NoPlots_RegeneratesOnlyTheReport) {
 TEST_F(ReportCommand, APythonWithoutMatplotlib_IsNamed) {
   // A Python whose `import matplotlib` fails, whatever is installed.
   const fs::path fake = tmp_.path() / "python-without-matplotlib";
-  std::ofstream(fake) << "#!/bin/sh\nexec '" << NNBENCH_PYTHON_EXE
-                      << "' -c 'import runpy, sys; sys.modules[\"matplotlib\"] = None; "
-                         "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], "
-                         "run_name=\"__main__\")' \"$@\"\n";
+  std::ofstream(fake)
+      << "#!/bin/sh\nexec '" << NNBENCH_PYTHON_EXE
+      << "' -c 'import os, runpy, sys; sys.modules[\"matplotlib\"] = None; "
+         "sys.argv = sys.argv[1:]; sys.path.insert(0, os.path.dirname(sys.argv[0])); "
+         "runpy.run_path(sys.argv[0], run_name=\"__main__\")' \"$@\"\n";
   fs::permissions(fake, fs::perms::owner_all);
   const auto r = run_command_line(
       "NNBENCH_PYTHON='" + fake.string() + "' '" + NNBENCH_BINARY + "' " + report_args(),
       tmp_.path());
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("matplotlib is not installed"), std::string::npos) << r.err;
+}
+
+// Debian's chromium, or empty when it is not installed.
+std::string chromium() {
+  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
+    if (fs::exists(path)) return path;
+  }
+  return {};
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// Two runs in one results folder, one page: opened in headless Chromium, Plotly draws both
+// charts (its SVG is in the DOM), nothing reaches the console, and a screenshot is taken.
+TEST_F(ReportCommand, DashboardOfTwoRuns_RendersInHeadlessChromium) {
+  const fs::path root = tmp_.path() / "results";
+  auto r = run_nnbench(
+      "run --enable-mock --include mock --quiet --iterations 20 --no-history "
+      "--option mock_scale=1.5 --output-dir '" +
+          root.string() + "'",
+      tmp_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_nnbench("report '" + root.string() + "' --html", tmp_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path page = root / "dashboard.html";
+  const std::string html = read_text(page);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);  // nothing to fetch: self-contained
+  EXPECT_NE(html.find("Plotly.newPlot('chart1'"), std::string::npos);
+  EXPECT_NE(html.find(run_dir_.filename().string()), std::string::npos);
+  EXPECT_GT(fs::file_size(page), 1'000'000U);  // plotly.min.js inlined
+
+  const std::string browser = chromium();
+  if (browser.empty()) GTEST_SKIP() << "no chromium here (scripts/setup-deps installs it)";
+  const std::string flags = "--headless --no-sandbox --disable-gpu --virtual-time-budget=10000 ";
+  const std::string url = "file://" + page.string();
+  r = run_command_line(
+      "'" + browser + "' " + flags + "--enable-logging=stderr --v=0 --dump-dom '" + url + "'",
+      tmp_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count(r.out, "class=\"chart js-plotly-plot\""), 2U) << "charts drawn by Plotly";
+  EXPECT_GE(count(r.out, "class=\"main-svg\""), 2U);
+  EXPECT_EQ(count(r.out, "<tr>"), 2U + 1U + 16U + 1U);  // runs: 2 + header; variants: 16 + header
+  EXPECT_EQ(r.err.find(":CONSOLE"), std::string::npos) << "console output:\n" << r.err;
+
+  const fs::path shot = tmp_.path() / "dashboard.png";
+  r = run_command_line("'" + browser + "' " + flags + "--window-size=1280,1600 --screenshot='" +
+                           shot.string() + "' '" + url + "'",
+                       tmp_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const PngFacts png = read_png(shot);
+  EXPECT_TRUE(png.signature);
+  EXPECT_EQ(png.width, 1280U);
 }
 
 TEST(ReportCommandInput, ADirectoryWithoutResults_IsNamed) {

@@ -61,8 +61,10 @@ struct HistoryCommandOptions {
 int history_command(const HistoryCommandOptions& options);
 
 struct ReportCommandOptions {
-  std::string run_dir;
-  bool plots = true;  // --no-plots: only report.md
+  std::string run_dir;  // with --html also a folder of runs
+  bool plots = true;    // --no-plots: only report.md
+  bool html = false;    // the dashboard instead of report.md and plots
+  std::string out;      // --html: the file; default <run_dir>/dashboard.html
 };
 int report_command(const ReportCommandOptions& options);
 

@@ -136,11 +136,18 @@ int run_app(int argc, char** argv) {
 
   ReportCommandOptions report_options;
   CLI::App* report = app.add_subcommand(
-      "report", "regenerate a run's report.md and its plots (PNG, SVG) from its result files");
+      "report",
+      "regenerate a run's report.md and its plots (PNG, SVG) from its result files, or an HTML "
+      "dashboard of one or several runs (--html)");
   report->add_option("run_dir", report_options.run_dir, "a run directory (results/<timestamp>)")
       ->required();
   bool no_plots = false;
   report->add_flag("--no-plots", no_plots, "only report.md");
+  report->add_flag("--html", report_options.html,
+                   "write one self-contained HTML dashboard instead (run_dir may then hold "
+                   "several runs, compared on one page)");
+  report->add_option("--out", report_options.out,
+                     "the dashboard's file (default: <run_dir>/dashboard.html)");
 
   CompileCommandOptions compile_options;
   CLI::App* compile = app.add_subcommand(

@@ -1,9 +1,6 @@
 // Runs scripts/plot_results.py on a run directory (see plots.hpp).
 #include "nnbench/report/plots.hpp"
 
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -11,18 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/report/python_script.hpp"
 
 namespace nnbench {
 namespace {
 
 namespace fs = std::filesystem;
-
-// 'text' for a POSIX shell, single quotes inside escaped.
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -31,31 +22,13 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-std::string python() {
-  const char* from_environment = std::getenv("NNBENCH_PYTHON");
-  return from_environment != nullptr && *from_environment != '\0' ? from_environment
-                                                                  : NNBENCH_PLOT_PYTHON;
-}
-
 }  // namespace
 
 std::vector<Plot> draw_plots(const fs::path& run_dir) {
   const fs::path out = run_dir / "plots";
-  const fs::path log = run_dir / ".plots.log";
-  const std::string command = fmt::format(
-      "{} {} {} --out {} > {} 2>&1", shell_quote(python()), shell_quote(NNBENCH_PLOT_SCRIPT),
-      shell_quote(run_dir.string()), shell_quote(out.string()), shell_quote(log.string()));
-  const int status = std::system(command.c_str());
-  std::string message = read_file(log);
-  std::error_code ignored;
-  fs::remove(log, ignored);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == 1 || code == 2) throw InputError(message);
-  if (code == 3 || code == 127) {
-    throw UnavailableError(code == 127 ? fmt::format("plots: cannot run {}", python()) : message);
-  }
-  if (code != 0) throw IoError(fmt::format("plots of {} failed: {}", run_dir.string(), message));
+  const ScriptOutcome outcome =
+      run_python_script("plot_results.py", {run_dir.string(), "--out", out.string()}, run_dir);
+  throw_unless_succeeded(outcome, "plots of " + run_dir.string());
 
   std::vector<Plot> plots;
   try {
