@@ -4,7 +4,8 @@ Writes into OUT (default RUN_DIR/plots), each as PNG at 300 DPI and as SVG:
   throughput_vs_batch_<benchmark>   throughput against batch size, a line per other-axes combination
   latency_vs_batch_<benchmark>      p50 / p95 / p99 latency against batch size
   memory_<benchmark>                peak memory per variant (host RSS; device allocated / reserved)
-  scaling_<benchmark>               throughput and latency against parameter count (log-log)
+  scaling_<benchmark>               throughput and latency against parameter count (log-log), each
+                                    line labelled with its fitted log-log slope
 and index.json: the plots written, with titles, for `nnbench report` to list in report.md.
 Only variants with status ok are drawn. Exit status 0, 1 when the directory holds no result
 file, 2 when a file cannot be read, 3 when matplotlib is missing.
@@ -15,6 +16,7 @@ Usage: python3 scripts/plot_results.py RUN_DIR [--out DIR]
 import argparse
 import collections
 import json
+import math
 import pathlib
 import sys
 
@@ -155,6 +157,17 @@ def memory(plots: Plots, scenarios):
         plots.save(fig, f"memory_{benchmark}", f"{benchmark}: peak memory per variant")
 
 
+def log_log_slope(xs, ys):
+    """Least-squares slope of log(y) against log(x): 1 means proportional to the size."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mean_x, mean_y = sum(lx) / len(lx), sum(ly) / len(ly)
+    spread = sum((x - mean_x) ** 2 for x in lx)
+    if spread == 0:
+        return float("nan")
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(lx, ly)) / spread
+
+
 def scaling(plots: Plots, scenarios):
     lines = collections.defaultdict(lambda: collections.defaultdict(list))
     for benchmark, variant, _labels, m in scenarios:
@@ -170,8 +183,9 @@ def scaling(plots: Plots, scenarios):
         for ax, key, ylabel in ((left, "throughput", "throughput"), (right, "latency_ms", "latency (ms)")):
             for label, points in sorted(by_rest.items()):
                 points.sort(key=lambda point: point[0])
-                ax.plot([x for x, _ in points], [m[key]["value"] for _, m in points], marker="o",
-                        label=label)
+                xs = [x for x, _ in points]
+                ys = [m[key]["value"] for _, m in points]
+                ax.plot(xs, ys, marker="o", label=f"{label} (slope {log_log_slope(xs, ys):.2f})")
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("parameters")

@@ -178,6 +178,26 @@ TEST_F(ReportCommand, DashboardOfTwoRuns_RendersInHeadlessChromium) {
   EXPECT_EQ(png.width, 1280U);
 }
 
+// Model sizes of the scaling MLP: the scaling plot, with each line's fitted slope in its label.
+TEST(ReportCommandScaling, DrawsThroughputAndLatencyAgainstParameters) {
+  TempDir tmp;
+  auto r = run_nnbench(
+      "run --include mlp_inference --axis hidden_dim=32,64,128 --axis "
+      "batch_size=1,4 --iterations 5 --warmup 1 --quiet --no-history "
+      "--output-dir '" +
+          (tmp.path() / "results").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path dir = only_run_dir(tmp.path() / "results");
+  r = run_nnbench("report '" + dir.string() + "'", tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(read_png(dir / "plots" / "scaling_mlp_inference.png").signature);
+  const std::string svg = read_text(dir / "plots" / "scaling_mlp_inference.svg");
+  EXPECT_NE(svg.find("slope"), std::string::npos);
+  EXPECT_NE(read_text(dir / "report.md").find("plots/scaling_mlp_inference.png"),
+            std::string::npos);
+}
+
 TEST(ReportCommandInput, ADirectoryWithoutResults_IsNamed) {
   TempDir tmp;
   fs::create_directories(tmp.path() / "empty");
