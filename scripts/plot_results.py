@@ -4,6 +4,9 @@ Writes into OUT (default RUN_DIR/plots), each as PNG at 300 DPI and as SVG:
   throughput_vs_batch_<benchmark>   throughput against batch size, a line per other-axes combination
   latency_vs_batch_<benchmark>      p50 / p95 / p99 latency against batch size
   memory_<benchmark>                peak memory per variant (host RSS; device allocated / reserved)
+  breakdown_<benchmark>             the memory suite's training step: parameters, gradients,
+                                    optimizer state and activations stacked, the step's peak,
+                                    and the inference peak beside
   scaling_<benchmark>               throughput and latency against parameter count (log-log), each
                                     line labelled with its fitted log-log slope
 and index.json: the plots written, with titles, for `nnbench report` to list in report.md.
@@ -127,6 +130,17 @@ def throughput_and_latency(plots: Plots, scenarios):
                    f"{benchmark}: latency p50/p95/p99 vs batch size")
 
 
+def label_variant_bars(ax, ticks, names, title):
+    """Variant names under bars of memory in MiB: ticks, title, axis labels, grid, legend."""
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(names, rotation=45, ha="right", fontsize="x-small")
+    ax.set_title(title)
+    ax.set_xlabel("variant")
+    ax.set_ylabel("memory (MiB)")
+    ax.grid(True, axis="y", alpha=0.3)
+    finish_legend(ax)
+
+
 MEMORY_METRICS = [("peak_rss_bytes", "host peak RSS"),
                   ("device_peak_allocated_bytes", "device peak allocated"),
                   ("device_peak_reserved_bytes", "device peak reserved")]
@@ -147,13 +161,8 @@ def memory(plots: Plots, scenarios):
         for i, (key, label) in enumerate(present):
             values = [m.get(key, {}).get("value", 0) / 2**20 for _, m in rows]
             ax.bar([j + i * width for j in range(len(rows))], values, width, label=label)
-        ax.set_xticks([j + width * (len(present) - 1) / 2 for j in range(len(rows))])
-        ax.set_xticklabels(names, rotation=60, ha="right", fontsize="x-small")
-        ax.set_title(f"{benchmark}: peak memory per variant")
-        ax.set_xlabel("variant")
-        ax.set_ylabel("memory (MiB)")
-        ax.grid(True, axis="y", alpha=0.3)
-        finish_legend(ax)
+        label_variant_bars(ax, [j + width * (len(present) - 1) / 2 for j in range(len(rows))],
+                           names, f"{benchmark}: peak memory per variant")
         plots.save(fig, f"memory_{benchmark}", f"{benchmark}: peak memory per variant")
 
 
@@ -166,6 +175,41 @@ def log_log_slope(xs, ys):
     if spread == 0:
         return float("nan")
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(lx, ly)) / spread
+
+
+BREAKDOWN = [("parameter_bytes", "parameters"), ("gradient_bytes", "gradients"),
+             ("optimizer_state_bytes", "optimizer state"),
+             ("activation_bytes", "kept by forward (activations)")]
+
+
+def breakdown(plots: Plots, scenarios):
+    """The memory suite's training step as stacked bars, next to the inference peak."""
+    by_benchmark = collections.defaultdict(list)
+    for benchmark, variant, _labels, m in scenarios:
+        if all(key in m for key, _ in BREAKDOWN):
+            by_benchmark[benchmark].append((variant, m))
+    for benchmark, rows in sorted(by_benchmark.items()):
+        names = ["/".join(str(v) for v in variant.values()) for variant, _ in rows]
+        fig, ax = plt.subplots(figsize=(max(6.4, 0.6 * len(rows) + 2), 4.5))
+        positions = range(len(rows))
+        bottom = [0.0] * len(rows)
+        for key, label in BREAKDOWN:
+            values = [m[key]["value"] / 2**20 for _, m in rows]
+            ax.bar([p - 0.2 for p in positions], values, 0.4, bottom=bottom, label=label)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        if all("inference_peak_bytes" in m for _, m in rows):
+            ax.bar([p + 0.2 for p in positions],
+                   [m["inference_peak_bytes"]["value"] / 2**20 for _, m in rows], 0.4,
+                   label="inference peak", color="0.6")
+        if all("training_step_peak_bytes" in m for _, m in rows):
+            peaks = [(m["parameter_bytes"]["value"] + m["training_step_peak_bytes"]["value"]) / 2**20
+                     for _, m in rows]
+            ax.scatter([p - 0.2 for p in positions], peaks, marker="_", s=400, color="black",
+                       zorder=3, label="training step peak (parameters + the step's highest)")
+        label_variant_bars(ax, list(positions), names,
+                           f"{benchmark}: training step memory vs inference")
+        plots.save(fig, f"breakdown_{benchmark}",
+                   f"{benchmark}: training step memory (stacked) and inference peak")
 
 
 def scaling(plots: Plots, scenarios):
@@ -213,6 +257,7 @@ def main() -> int:
     plots = Plots(args.out or args.run_dir / "plots")
     throughput_and_latency(plots, scenarios)
     memory(plots, scenarios)
+    breakdown(plots, scenarios)
     scaling(plots, scenarios)
     plots.out.mkdir(parents=True, exist_ok=True)
     (plots.out / "index.json").write_text(json.dumps(plots.index, indent=2) + "\n")

@@ -1,0 +1,67 @@
+// End to end: the memory suite on the CPU. Gradients as large as the parameters, Adam's state
+// twice that, the parameters halved in bf16, and what the forward pass keeps growing with the
+// batch at a constant size per sample.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace nnbench {
+namespace {
+
+using testing::only_run_dir;
+using testing::read_text;
+using testing::run_nnbench;
+using testing::TempDir;
+
+TEST(MemorySuite, BreaksTheTrainingStepDown_AndActivationsPerSampleAreConstant) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --include memory --axis model=simple_mlp --axis dtype=fp32,bf16 --axis "
+      "batch_size=8,32 --iterations 2 --warmup 1 --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json =
+      nlohmann::json::parse(read_text(only_run_dir(tmp.path() / "out") / "memory.json"));
+  std::map<std::string, nlohmann::json> by_variant;
+  for (const auto& s : json["benchmark_scenarios"]) {
+    ASSERT_EQ(s["status"], "ok") << s["scenario_name"] << ": " << s["reason"];
+    by_variant[s["scenario_name"]] = s["measurements"];
+  }
+  ASSERT_EQ(by_variant.size(), 4U);
+  const auto value = [&](const std::string& variant, const char* metric) {
+    return by_variant.at(variant).at(metric).at("value").get<double>();
+  };
+  const std::string fp32_8 = "model=simple_mlp/dtype=fp32/batch_size=8";
+  const std::string fp32_32 = "model=simple_mlp/dtype=fp32/batch_size=32";
+  const std::string bf16_8 = "model=simple_mlp/dtype=bf16/batch_size=8";
+  EXPECT_EQ(value(fp32_8, "parameter_bytes"), 101770.0 * 4);  // simple_mlp.nn: 101,770
+  EXPECT_EQ(value(fp32_8, "parameter_bytes_over_estimate"), 1.0);
+  EXPECT_EQ(value(fp32_8, "gradient_bytes"), value(fp32_8, "parameter_bytes"));
+  EXPECT_EQ(value(fp32_8, "optimizer_state_bytes"), 2 * value(fp32_8, "parameter_bytes"));
+  EXPECT_EQ(value(bf16_8, "parameter_bytes"), 101770.0 * 2);
+  EXPECT_GT(value(fp32_8, "activation_bytes"), 0);
+  EXPECT_NEAR(value(fp32_32, "activation_bytes_per_sample"),
+              value(fp32_8, "activation_bytes_per_sample"),
+              0.02 * value(fp32_8, "activation_bytes_per_sample"));
+  EXPECT_GE(value(fp32_8, "training_step_peak_bytes"),
+            value(fp32_8, "gradient_bytes") + value(fp32_8, "optimizer_state_bytes"));
+}
+
+TEST(MemorySuite, AnUnknownModel_IsNamed) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --include memory --axis model=nope --axis batch_size=8 "
+      "--iterations 1 --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace nnbench
