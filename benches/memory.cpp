@@ -52,12 +52,18 @@ class Memory final : public nnbench::Benchmark {
     built_.module->to(device_, dtype);
     built_.module->train();
     input_ = engine::example_input(network, batch).to(device_, dtype);
+    // Targets for the output (per sample: network.output_shape): class ids or values.
     torch::manual_seed(state.seed());
-    const torch::Tensor output_shape = built_.forward(input_.narrow(0, 0, 1)).detach();
-    target_ = network.loss == nnbench::dsl::ir::Loss::kSparseCategoricalCrossentropy
-                  ? torch::randint(output_shape.size(-1), {batch}, torch::kInt64).to(device_)
-                  : torch::rand({batch, output_shape.size(-1)}).to(device_, dtype);
-    built_.module->zero_grad();
+    std::vector<std::int64_t> output_shape{batch};
+    output_shape.insert(output_shape.end(), network.output_shape.begin(),
+                        network.output_shape.end());
+    if (network.loss == nnbench::dsl::ir::Loss::kSparseCategoricalCrossentropy) {
+      output_shape.pop_back();
+      target_ = torch::randint(network.output_shape.back(), output_shape, torch::kInt64);
+    } else {
+      target_ = torch::rand(output_shape).to(dtype);
+    }
+    target_ = target_.to(device_);
 
     nnbench::suites::TrainingStep step;
     step.forward = [this](const torch::Tensor& x) { return built_.forward(x); };
