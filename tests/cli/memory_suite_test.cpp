@@ -1,6 +1,6 @@
 // End to end: the memory suite on the CPU. Gradients as large as the parameters, Adam's state
 // twice that, the parameters halved in bf16, and what the forward pass keeps growing with the
-// batch at a constant size per sample.
+// batch at a constant size per sample; and the layer-by-layer profile.
 #include <filesystem>
 #include <string>
 
@@ -50,6 +50,30 @@ TEST(MemorySuite, BreaksTheTrainingStepDown_AndActivationsPerSampleAreConstant) 
               0.02 * value(fp32_8, "activation_bytes_per_sample"));
   EXPECT_GE(value(fp32_8, "training_step_peak_bytes"),
             value(fp32_8, "gradient_bytes") + value(fp32_8, "optimizer_state_bytes"));
+}
+
+// cnn.nn layer by layer at batch 4: Conv2D(32, 3x3) on 28 x 28 x 1 gives 4 x 32 x 26 x 26
+// floats; the max pooling after it keeps its output and its int64 indices for backward.
+TEST(LayerProfile, MeasuresEachLayer_WithSizesKnownByHand) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --include layer_profile --axis model=cnn --axis batch_size=4 "
+      "--iterations 7 --warmup 2 --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json =
+      nlohmann::json::parse(read_text(only_run_dir(tmp.path() / "out") / "layer_profile.json"));
+  const auto& m = json["benchmark_scenarios"][0]["measurements"];
+  const double conv = 4.0 * 32 * 26 * 26 * 4;
+  EXPECT_EQ(m["layer01_conv2d_1_output_bytes"]["value"].get<double>(), conv);
+  EXPECT_EQ(m["layer01_conv2d_1_kept_bytes"]["value"].get<double>(), conv);
+  const double pooled = conv / 4;
+  EXPECT_EQ(m["layer02_max_pooling2d_1_output_bytes"]["value"].get<double>(), pooled);
+  EXPECT_EQ(m["layer02_max_pooling2d_1_kept_bytes"]["value"].get<double>(), pooled * 3);
+  EXPECT_EQ(m["layer05_flatten_1_output_bytes"]["value"].get<double>(), 0);  // a view
+  EXPECT_EQ(m["layer01_conv2d_1_ms"]["count"].get<int>(), 7);  // the samples, not the warm-up
+  EXPECT_GT(m["layer01_conv2d_1_ms"]["median"].get<double>(), 0);
 }
 
 TEST(MemorySuite, AnUnknownModel_IsNamed) {

@@ -3,9 +3,9 @@
 // that LibTorch's profiler uses (c10::MemoryReportingInfoBase): the CPU allocator per tensor
 // buffer, the CUDA caching allocator per block it hands to a tensor. The tracker installs itself
 // as that hook for the calling thread; LibTorch carries it to the threads it hands work to
-// (intra-op workers, the autograd engine's device threads). Figures count what is allocated
-// during the tracker's life: LibTorch reports no size for the release of a buffer allocated
-// before (and warns once that it saw one).
+// (intra-op workers, the autograd engine's device threads). LibTorch reports the release of a
+// buffer only if some tracker saw it allocated (of an older one no size, and it warns once): a
+// release inside a tracker's life of a buffer another tracker saw allocated lowers `current`.
 #pragma once
 
 #include <cstdint>

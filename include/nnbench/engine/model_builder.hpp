@@ -28,9 +28,17 @@ class LayerStackImpl : public torch::nn::Module {
   explicit LayerStackImpl(const std::vector<dsl::ir::Layer>& layers);
   // Applies every layer in order. Input (N, *first layer's input_shape).
   torch::Tensor forward(torch::Tensor input);
+  // The layers one at a time (a layer-by-layer profile): how many, the name each is registered
+  // under, and layer i applied to its input.
+  std::size_t layer_count() const { return layers_.size(); }
+  const std::string& layer_name(std::size_t i) const { return names_.at(i); }
+  torch::Tensor forward_layer(std::size_t i, const torch::Tensor& input) {
+    return layers_.at(i).forward(input);
+  }
 
  private:
   std::vector<torch::nn::AnyModule> layers_;
+  std::vector<std::string> names_;
 };
 TORCH_MODULE(LayerStack);
 

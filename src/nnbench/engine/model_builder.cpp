@@ -20,6 +20,7 @@ LayerStackImpl::LayerStackImpl(const std::vector<ir::Layer>& layers) {
     const std::string name = slash == std::string::npos ? layer.name : layer.name.substr(slash + 1);
     register_module(name, module.ptr());
     layers_.push_back(std::move(module));
+    names_.push_back(name);
   }
 }
 
