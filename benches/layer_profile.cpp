@@ -15,11 +15,11 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/measurement.hpp"
-#include "nnbench/dsl/compile.hpp"
 #include "nnbench/engine/allocation_tracker.hpp"
 #include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/inputs.hpp"
+#include "nnbench/suites/language_model.hpp"
 
 namespace {
 
@@ -33,8 +33,7 @@ class LayerProfile final : public nnbench::Benchmark {
   }
 
   std::vector<nnbench::Axis> axes() const override {
-    return {nnbench::string_axis("model", {"simple_mlp", "cnn", "deep_mlp"},
-                                 "a model in models/ (or --option model=FILE)"),
+    return {nnbench::suites::language_model_axis(),
             nnbench::int_axis("batch_size", {32}, "samples per forward pass")};
   }
 
@@ -44,15 +43,8 @@ class LayerProfile final : public nnbench::Benchmark {
     where_ = device_.is_cuda() ? Where::kDevice : Where::kHost;
     const long long batch = state.get_int("batch_size");
     if (batch < 1) throw nnbench::InputError("axis 'batch_size': expected >= 1");
-    const std::string model = state.get_string("model");
-    fs::path file = fs::path(NNBENCH_SOURCE_DIR) / "models" / (model + ".nn");
-    const std::string given = state.option("model");
-    if (!given.empty() && fs::path(given).stem() == model) file = given;
-    if (!fs::exists(file)) {
-      throw nnbench::InputError("model '" + model + "': no " + file.string() +
-                                " (name a file of models/, or give --option model=FILE)");
-    }
-    const nnbench::dsl::ir::Network network = nnbench::dsl::compile_file(file.string()).front();
+    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
+        fs::path(NNBENCH_SOURCE_DIR) / "models", state.get_string("model"), state.option("model"));
     built_ = engine::build_model(network, {state.seed()});
     built_.module->to(device_);
     input_ = engine::example_input(network, batch).to(device_);

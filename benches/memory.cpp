@@ -12,10 +12,11 @@
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
-#include "nnbench/dsl/compile.hpp"
+#include "nnbench/dsl/ir.hpp"
 #include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/inputs.hpp"
+#include "nnbench/suites/language_model.hpp"
 #include "nnbench/suites/memory_breakdown.hpp"
 
 namespace {
@@ -29,8 +30,7 @@ class Memory final : public nnbench::Benchmark {
   }
 
   std::vector<nnbench::Axis> axes() const override {
-    return {nnbench::string_axis("model", {"simple_mlp", "cnn", "deep_mlp"},
-                                 "a model in models/ (or --option model=FILE)"),
+    return {nnbench::suites::language_model_axis(),
             nnbench::string_axis("dtype", {"fp32"}, "element type", {"fp32", "fp16", "bf16"}),
             nnbench::int_axis("batch_size", {32, 128}, "samples per step")};
   }
@@ -46,7 +46,8 @@ class Memory final : public nnbench::Benchmark {
     }
     const long long batch = state.get_int("batch_size");
     if (batch < 1) throw nnbench::InputError("axis 'batch_size': expected >= 1");
-    const nnbench::dsl::ir::Network network = load(state);
+    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
+        fs::path(NNBENCH_SOURCE_DIR) / "models", state.get_string("model"), state.option("model"));
 
     built_ = engine::build_model(network, {state.seed()});
     built_.module->to(device_, dtype);
@@ -126,19 +127,6 @@ class Memory final : public nnbench::Benchmark {
   }
 
  private:
-  // models/<model>.nn, or the file of --option model=FILE when the axis names it (its stem).
-  static nnbench::dsl::ir::Network load(const nnbench::State& state) {
-    const std::string model = state.get_string("model");
-    fs::path file = fs::path(NNBENCH_SOURCE_DIR) / "models" / (model + ".nn");
-    const std::string given = state.option("model");
-    if (!given.empty() && fs::path(given).stem() == model) file = given;
-    if (!fs::exists(file)) {
-      throw nnbench::InputError("model '" + model + "': no " + file.string() +
-                                " (name a file of models/, or give --option model=FILE)");
-    }
-    return nnbench::dsl::compile_file(file.string()).front();
-  }
-
   torch::Device device_{torch::kCPU};
   nnbench::engine::BuiltModel built_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
