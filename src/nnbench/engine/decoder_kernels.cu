@@ -10,17 +10,9 @@ namespace {
 
 constexpr int kNormThreads = 256;
 
-// One block per row: the sum of squares reduced through warp shuffles and shared memory.
-template <typename T>
-__global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ weight,
-                                T* __restrict__ out, std::int64_t cols, float eps) {
-  const T* row = x + blockIdx.x * cols;
-  T* out_row = out + blockIdx.x * cols;
-  float sum = 0.f;
-  for (std::int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-    const float v = load(row + j);
-    sum += v * v;
-  }
+// rsqrt(mean of squares + eps) of a row whose squares the block's threads summed in `sum`
+// (kNormThreads of them): warp shuffles, then shared memory; every thread gets the scale.
+__device__ float rms_scale(float sum, std::int64_t cols, float eps) {
   for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
   __shared__ float partial[kNormThreads / 32];
   __shared__ float scale;
@@ -33,6 +25,21 @@ __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w
     scale = rsqrtf(total / static_cast<float>(cols) + eps);
   }
   __syncthreads();
+  return scale;
+}
+
+// One block per row: the sum of squares reduced through warp shuffles and shared memory.
+template <typename T>
+__global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ weight,
+                                T* __restrict__ out, std::int64_t cols, float eps) {
+  const T* row = x + blockIdx.x * cols;
+  T* out_row = out + blockIdx.x * cols;
+  float sum = 0.f;
+  for (std::int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
+    const float v = load(row + j);
+    sum += v * v;
+  }
+  const float scale = rms_scale(sum, cols, eps);
   for (std::int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
     const float normalised = round_to<T>(load(row + j) * scale);
     out_row[j] = store<T>(normalised * load(weight + j));
@@ -69,18 +76,7 @@ __global__ void rms_norm_row_kernel(const T* __restrict__ x, const T* __restrict
       for (int j = 0; j < kPerVector; ++j) sum += e[j] * e[j];
     }
   }
-  for (int offset = 16; offset > 0; offset /= 2) sum += __shfl_down_sync(0xffffffffu, sum, offset);
-  __shared__ float partial[kNormThreads / 32];
-  __shared__ float scale;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  if (lane == 0) partial[warp] = sum;
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    float total = 0.f;
-    for (int i = 0; i < kNormThreads / 32; ++i) total += partial[i];
-    scale = rsqrtf(total / static_cast<float>(cols) + eps);
-  }
-  __syncthreads();
+  const float scale = rms_scale(sum, cols, eps);
 #pragma unroll
   for (int i = 0; i < kNormVectorsPerThread; ++i) {
     const std::int64_t v = threadIdx.x + static_cast<std::int64_t>(i) * blockDim.x;
