@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/compile.hpp"
 #include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/runtime.hpp"
@@ -46,6 +47,9 @@ double time_us(int calls, Body&& body) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As `nnbench run` does; NNBENCH_DYNAMIC_MALLOC=1 keeps glibc's history-dependent placement.
+  if (!std::getenv("NNBENCH_DYNAMIC_MALLOC"))
+    std::puts(nnbench::fix_host_allocator_thresholds().c_str());
   const std::string model = argc > 1 ? argv[1] : "simple_mlp";
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 20;
   nnbench::engine::set_threads(argc > 3 ? std::atoi(argv[3]) : 1);

@@ -14,6 +14,7 @@
 #include "nnbench/cli/config_file.hpp"
 #include "nnbench/cli/progress.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/host_allocator.hpp"
 #include "nnbench/engine/runtime.hpp"
 #include "nnbench/report/history_db.hpp"
 #include "nnbench/report/output_directory.hpp"
@@ -149,6 +150,8 @@ void record_history(const RunCommandOptions& options, const RunConfig& config,
 }  // namespace
 
 int run_command(RunCommandOptions options) {
+  // Before the first tensor: where the heap places a tensor must not depend on the run's history.
+  const std::string host_allocator = fix_host_allocator_thresholds();
   int threads = 0;
   RunConfig config = effective_config(options, threads);
   engine::set_threads(threads);
@@ -172,6 +175,7 @@ int run_command(RunCommandOptions options) {
   run_info.config_hash = fnv1a_hex(flat_text);
   run_info.environment = capture_environment();
   engine::add_torch_environment(run_info.environment);
+  run_info.environment.software["host_allocator"] = host_allocator;
 
   OutputDirectory output(config.output_dir,
                          unique_run_id(config.output_dir, utc_timestamp_compact()));

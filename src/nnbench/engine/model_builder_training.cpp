@@ -35,9 +35,11 @@ torch::Tensor log_probabilities(LossInput input, const torch::Tensor& output) {
 
 torch::Tensor sparse_cross_entropy(LossInput input, const torch::Tensor& output,
                                    const torch::Tensor& target) {
-  const std::int64_t classes = output.size(-1);
-  return F::nll_loss(log_probabilities(input, output).reshape({-1, classes}),
-                     target.reshape({-1}).to(torch::kInt64));
+  // Views only where the shapes need them: each is an autograd node in every training step.
+  torch::Tensor log_p = log_probabilities(input, output);
+  if (log_p.dim() != 2) log_p = log_p.reshape({-1, output.size(-1)});
+  const torch::Tensor flat_target = target.dim() == 1 ? target : target.reshape({-1});
+  return F::nll_loss(log_p, flat_target.to(torch::kInt64));
 }
 
 torch::Tensor categorical_cross_entropy(LossInput input, const torch::Tensor& output,
