@@ -274,9 +274,18 @@ void full_step(int reps, double copy_gb_s, cudaStream_t stream) {
   const std::int64_t filled = 191;
   check(cudaMalloc(&position, 8), "malloc");
   check(cudaMemcpy(position, &filled, 8, cudaMemcpyHostToDevice), "copy");
+  bool overlap = true;  // the products and attention as dependent launches (dependent_launch.cuh)
   const auto gemv = [&](const void* in, const void* w, const void* residual, void* out,
-                        std::int64_t kk, std::int64_t nn) {
+                        std::int64_t kk, std::int64_t nn, const void* norm = nullptr,
+                        bool swiglu = false, const k::QkvToCache* cache = nullptr) {
     SkinnyGemv op;
+    op.norm_weight = norm;
+    op.norm_eps = 1e-5f;
+    op.swiglu = swiglu;
+    if (cache != nullptr) {
+      op.to_cache = true;
+      op.cache = *cache;
+    }
     op.x = in;
     op.x_stride = kk;
     op.weight = w;
@@ -286,19 +295,21 @@ void full_step(int reps, double copy_gb_s, cudaStream_t stream) {
     op.rows = 1;
     op.k = kk;
     op.n = nn;
+    op.overlap_previous = overlap;
     check(k::launch_skinny_gemv(op, ElementType::kFloat16, stream), "gemv");
   };
   // part: 0 every launch, else only one kind (1 products, 2 norms, 3 rotary + cache, 4 attention,
-  // 5 SwiGLU), to see where the step's time goes.
-  const auto step = [&](int part) {
+  // 5 SwiGLU), to see where the step's time goes. fused: the norms in the products' prologues,
+  // rotary + cache write in the QKV product's epilogue and SwiGLU in the gate/up product's (what
+  // kernel mode runs), so parts 2, 3 and 5 are empty.
+  const auto step = [&](int part, bool fused) {
     const auto on = [&](int kind) { return part == 0 || part == kind; };
     for (std::int64_t l = 0; l < layers; ++l) {
       const Layer& w = weights[l];
-      if (on(2)) {
+      if (on(2) && !fused) {
         check(k::launch_rms_norm(x, w.norm1, n, 1, hidden, 1e-5f, ElementType::kFloat16, stream),
               "norm");
       }
-      if (on(1)) gemv(n, w.qkv, nullptr, qkv, hidden, 3 * hidden);
       k::QkvToCache c;
       c.qkv = qkv;
       c.qkv_row_stride = 3 * hidden;
@@ -313,7 +324,12 @@ void full_step(int reps, double copy_gb_s, cudaStream_t stream) {
       c.q_out = q;
       c.keys = w.keys;
       c.values = w.values;
-      if (on(3)) check(k::launch_qkv_to_cache(c, ElementType::kFloat16, stream), "qkv to cache");
+      if (fused) {
+        if (on(1)) gemv(x, w.qkv, nullptr, nullptr, hidden, 3 * hidden, w.norm1, false, &c);
+      } else {
+        if (on(1)) gemv(n, w.qkv, nullptr, qkv, hidden, 3 * hidden);
+        if (on(3)) check(k::launch_qkv_to_cache(c, ElementType::kFloat16, stream), "qkv to cache");
+      }
       k::DecodeAttention att;
       att.q = q;
       att.keys = w.keys;
@@ -326,30 +342,50 @@ void full_step(int reps, double copy_gb_s, cudaStream_t stream) {
       att.dim = dim;
       att.capacity = capacity;
       att.scale = 1.f / std::sqrt(static_cast<float>(dim));
+      att.overlap_previous = overlap;
       if (on(4)) check(k::launch_decode_attention(att, ElementType::kFloat16, stream), "attention");
       if (on(1)) gemv(a, w.o, x, h, hidden, hidden);
-      if (on(2)) {
-        check(k::launch_rms_norm(h, w.norm2, n, 1, hidden, 1e-5f, ElementType::kFloat16, stream),
-              "norm");
+      if (fused) {
+        if (on(1)) gemv(h, w.gate_up, nullptr, s, hidden, inter, w.norm2, true);
+      } else {
+        if (on(2)) {
+          check(k::launch_rms_norm(h, w.norm2, n, 1, hidden, 1e-5f, ElementType::kFloat16, stream),
+                "norm");
+        }
+        if (on(1)) gemv(n, w.gate_up, nullptr, gu, hidden, 2 * inter);
+        if (on(5))
+          check(k::launch_silu_and_mul(gu, s, 1, inter, ElementType::kFloat16, stream), "silu");
       }
-      if (on(1)) gemv(n, w.gate_up, nullptr, gu, hidden, 2 * inter);
-      if (on(5))
-        check(k::launch_silu_and_mul(gu, s, 1, inter, ElementType::kFloat16, stream), "silu");
       if (on(1)) gemv(s, w.down, h, x, inter, hidden);
     }
-    if (on(2)) {
-      check(k::launch_rms_norm(x, final_norm, n, 1, hidden, 1e-5f, ElementType::kFloat16, stream),
-            "norm");
+    if (fused) {
+      if (on(1)) gemv(x, head, nullptr, logits, hidden, vocab, final_norm);
+    } else {
+      if (on(2)) {
+        check(k::launch_rms_norm(x, final_norm, n, 1, hidden, 1e-5f, ElementType::kFloat16, stream),
+              "norm");
+      }
+      if (on(1)) gemv(n, head, nullptr, logits, hidden, vocab);
     }
-    if (on(1)) gemv(n, head, nullptr, logits, hidden, vocab);
   };
   const char* const parts[] = {"full step",           "products",       "RMSNorm x 65",
                                "rotary + cache x 32", "attention x 32", "SwiGLU x 32"};
-  for (int part = 0; part < 6; ++part) {
+  // The fused step first (kernel mode's), with and without dependent launches, then the kernels
+  // one by one part by part.
+  struct Run {
+    int part;
+    bool fused, overlap;
+  };
+  std::vector<Run> runs = {{0, true, true}, {0, true, false}, {1, true, true}};
+  for (int part = 0; part < 6; ++part) runs.push_back({part, false, true});
+  for (const Run& run : runs) {
+    const bool fused = run.fused;
+    const int part = run.part;
+    overlap = run.overlap;
     cudaGraph_t graph;
     cudaGraphExec_t exec;
     check(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "capture");
-    step(part);
+    step(part, fused);
     check(cudaStreamEndCapture(stream, &graph), "end capture");
     check(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
     const float ms = median_ms(reps, 10, stream,
@@ -357,10 +393,14 @@ void full_step(int reps, double copy_gb_s, cudaStream_t stream) {
     const double bound_ms = weight_bytes / (copy_gb_s * 1e6);
     if (part == 0) {
       std::printf(
-          "llama2-7b full step, kernel mode's launches (fp16, batch 1, graph): %.3f ms, "
-          "%.1f tokens/s; weights alone at the copy bandwidth: %.3f ms -> %.1f%% of the "
-          "bound\n",
-          ms, 1e3 / ms, bound_ms, 100.0 * bound_ms / ms);
+          "llama2-7b full step, %s, %s (fp16, batch 1, graph): %.3f ms, %.1f tokens/s; "
+          "weights alone at the copy bandwidth: %.3f ms -> %.1f%% of the bound\n",
+          fused ? "kernel mode's launches (norms, rotary + cache, SwiGLU in the products)"
+                : "the kernels one by one",
+          overlap ? "dependent launches" : "ordinary launches", ms, 1e3 / ms, bound_ms,
+          100.0 * bound_ms / ms);
+    } else if (fused) {
+      std::printf("  of which products (norms, rotary + cache and SwiGLU inside): %.3f ms\n", ms);
     } else {
       std::printf("  of which %s: %.3f ms\n", parts[part], ms);
     }

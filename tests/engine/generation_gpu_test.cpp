@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "generation_check.hpp"
 #include "nnbench/engine/decoder_ops.hpp"
@@ -71,6 +73,52 @@ TEST_P(CustomKernels, ProjectionMatchesLinearPlusResidual) {
   }
 }
 
+// The skinny GEMV is a dependent launch: its blocks start during the previous kernel and must wait
+// for it before reading x or the residual. A chain of 64 projections, each reading what the one
+// before wrote, agrees with the chain through at::linear (a block that read too early would see
+// the previous x, a difference far above the tolerance).
+TEST(DependentLaunches, ChainOfProjections_EachReadsThePreviousOutput) {
+  torch::manual_seed(7);
+  const auto options = torch::TensorOptions().device(kGpu).dtype(torch::kFloat32);
+  std::vector<torch::Tensor> weights;
+  for (int i = 0; i < 64; ++i) weights.push_back(torch::randn({1024, 1024}, options) * 0.002);
+  const torch::Tensor start = torch::randn({1, 1, 1024}, options);
+  torch::Tensor fused = start, reference = start;
+  for (const torch::Tensor& w : weights) {
+    fused = projection(fused, w, {}, fused, true);
+    reference = projection(reference, w, {}, reference, false);
+  }
+  const double worst = (fused - reference).abs().max().item<double>();
+  EXPECT_LE(worst, 1e-4 * reference.abs().max().item<double>()) << "largest difference";
+  EXPECT_GT((reference - start).abs().max().item<double>(), 0.1) << "the chain changes x";
+}
+
+// The norm in the GEMV's prologue and SwiGLU in its epilogue: the same bits as the norm, product
+// and SwiGLU kernels launched one by one, at one row of llama's width, four rows of a short k
+// (both the GEMV) and 16 rows (cuBLAS and the kernels one by one); close to the compositions.
+TEST_P(CustomKernels, NormedProjectionIsTheKernelsOneByOne_BitForBit) {
+  torch::manual_seed(6);
+  for (const auto& [rows, k] :
+       {std::pair<std::int64_t, std::int64_t>{1, 4096}, {4, 1024}, {16, 1024}}) {
+    const torch::Tensor x = torch::randn({rows, 1, k}, options());
+    const torch::Tensor g = torch::rand({k}, options()) + 0.5;
+    const torch::Tensor w = torch::randn({2 * 352, k}, options()) * 0.02;
+    for (const bool swiglu : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << rows << " rows, k " << k << (swiglu ? ", SwiGLU" : ""));
+      const torch::Tensor fused = normed_projection(x, g, 1e-5, w, swiglu, true);
+      const torch::Tensor product = projection(rms_norm(x, g, 1e-5, true), w, {}, {}, true);
+      const torch::Tensor one_by_one = swiglu ? silu_and_mul(product, true) : product;
+      EXPECT_TRUE(torch::equal(fused, one_by_one))
+          << "largest difference "
+          << (fused.to(torch::kFloat32) - one_by_one.to(torch::kFloat32))
+                 .abs()
+                 .max()
+                 .item<double>();
+      expect_close(fused, normed_projection(x, g, 1e-5, w, swiglu, false));
+    }
+  }
+}
+
 // Shapes of a grouped-query decode step: 2 sequences, 4 query heads over 2 key/value heads.
 struct DecodeShapes {
   std::int64_t batch = 2, heads = 4, kv_heads = 2, dim = 64, capacity = 12;
@@ -95,6 +143,42 @@ TEST_P(CustomKernels, QkvToCacheMatchesTheComposition) {
     expect_close(q, ref_q);
     expect_close(keys, ref_keys);  // position 7 written, every other position untouched
     expect_close(values, ref_values);
+  }
+}
+
+// The QKV product with the norm in its prologue and the rotation and cache write in its epilogue:
+// the same bits as the kernels one by one (Llama: norm and rotation; GPT-2: bias, no rotation).
+TEST_P(CustomKernels, QkvProjectionToCacheIsTheKernelsOneByOne_BitForBit) {
+  torch::manual_seed(7);
+  const DecodeShapes s;
+  const std::int64_t k = 1024, width = (s.heads + 2 * s.kv_heads) * s.dim;
+  const torch::Tensor x = torch::randn({s.batch, 1, k}, options());
+  const torch::Tensor g = torch::rand({k}, options()) + 0.5;
+  const torch::Tensor w = torch::randn({width, k}, options()) * 0.02;
+  const torch::Tensor bias = torch::randn({width}, options()) * 0.1;
+  const torch::Tensor cos = torch::rand({32, s.dim}, options()),
+                      sin = torch::rand({32, s.dim}, options());
+  const torch::Tensor position = torch::full({1}, 7, options().dtype(torch::kLong));
+  const torch::Tensor start = torch::randn({s.batch, s.kv_heads, s.capacity, s.dim}, options());
+  for (const bool llama : {true, false}) {
+    SCOPED_TRACE(llama ? "Llama" : "GPT-2");
+    torch::Tensor keys = start.clone(), values = start.clone();
+    torch::Tensor ref_keys = start.clone(), ref_values = start.clone();
+    const torch::Tensor norm = llama ? g : torch::Tensor(), b = llama ? torch::Tensor() : bias;
+    const torch::Tensor c = llama ? cos : torch::Tensor(), sn = llama ? sin : torch::Tensor();
+    const torch::Tensor q = qkv_projection_to_cache(x, norm, 1e-5, w, b,
+                                                    {position, c, sn, keys, values, s.heads}, true);
+    const torch::Tensor in = llama ? rms_norm(x, g, 1e-5, true) : x;
+    const torch::Tensor ref_q = qkv_to_cache(projection(in, w, b, {}, true), position, c, sn,
+                                             ref_keys, ref_values, s.heads, true);
+    EXPECT_TRUE(torch::equal(q, ref_q));
+    EXPECT_TRUE(torch::equal(keys, ref_keys));  // position 7 written, the others untouched
+    EXPECT_TRUE(torch::equal(values, ref_values));
+    torch::Tensor composed_keys = start.clone(), composed_values = start.clone();
+    expect_close(q, qkv_projection_to_cache(
+                        x, norm, 1e-5, w, b,
+                        {position, c, sn, composed_keys, composed_values, s.heads}, false));
+    expect_close(keys, composed_keys);
   }
 }
 

@@ -6,6 +6,7 @@
 // column slice of the rows for positions g, g + groups, ..., loaded together with the keys, and
 // the groups' sums meet in shared memory. Everything in fp32; the output is rounded once.
 #include "nnbench/engine/decoder_kernels.hpp"
+#include "nnbench/engine/dependent_launch.cuh"
 #include "nnbench/engine/element_access.cuh"
 
 namespace nnbench::engine::kernels {
@@ -47,6 +48,10 @@ __global__ void __launch_bounds__(kAttentionThreads) decode_attention_kernel(Dec
   float* scores = query + op.dim;         // capacity
   float* partial = scores + op.capacity;  // groups x dim
   __shared__ float scratch[kAttentionWarps];
+  // Everything here reads what the kernels before wrote: the next kernel (the output projection)
+  // may start reading its weights on the SMs this one leaves idle.
+  let_dependents_start();
+  wait_for_previous_kernel();
 
   const std::int64_t b = blockIdx.x / op.heads, h = blockIdx.x % op.heads;
   const std::int64_t kv_head = h / (op.heads / op.kv_heads);
@@ -171,7 +176,8 @@ cudaError_t launch_decode_attention(const DecodeAttention& op, ElementType type,
   const auto bytes = static_cast<std::size_t>(shared_bytes(op, type));
   return dispatch(type, [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
-    decode_attention_kernel<T><<<blocks, kAttentionThreads, bytes, stream>>>(op);
+    return launch_dependent(op.overlap_previous, decode_attention_kernel<T>, blocks,
+                            kAttentionThreads, bytes, stream, op);
   });
 }
 

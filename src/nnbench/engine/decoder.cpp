@@ -44,6 +44,16 @@ class RmsNormImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, bool fused = false) {
     return rms_norm(x, weight_, eps_, fused);
   }
+  // The normalised x times weight^T (then SwiGLU, with `swiglu`): one launch where fused.
+  torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, bool swiglu,
+                        bool fused) {
+    return normed_projection(x, weight_, eps_, weight, swiglu, fused);
+  }
+  // The normalised x's [q | k | v] product into attention's q and the KV cache: one launch.
+  torch::Tensor project_to_cache(const torch::Tensor& x, const torch::Tensor& weight,
+                                 const CacheSlot& slot) {
+    return qkv_projection_to_cache(x, weight_, eps_, weight, {}, slot, true);
+  }
 
  private:
   double eps_;
@@ -155,11 +165,16 @@ class Gpt2BlockImpl : public torch::nn::Module {
     return h + mlp_proj_(torch::gelu(c_fc_(ln_2_(h)), "tanh"));
   }
   // The static decode step with the custom kernels: bias and residual in the products' epilogues,
-  // keys and values written by one kernel, attention over the filled positions only.
+  // keys and values written by the QKV product's, attention over the filled positions only.
   torch::Tensor decode(const torch::Tensor& x, const torch::Tensor& position, LayerCache cache) {
-    const torch::Tensor qkv = projection(ln_1_(x), c_attn_->weight, c_attn_->bias, {}, true);
-    const torch::Tensor q =
-        qkv_to_cache(qkv, position, {}, {}, *cache.keys, *cache.values, heads_, true);
+    const torch::Tensor q = qkv_projection_to_cache(ln_1_(x), {}, 0, c_attn_->weight, c_attn_->bias,
+                                                    {.position = position,
+                                                     .cos_table = {},  // no rotation
+                                                     .sin_table = {},
+                                                     .keys = *cache.keys,
+                                                     .values = *cache.values,
+                                                     .heads = heads_},
+                                                    true);
     const torch::Tensor attended = decode_attention(q, *cache.keys, *cache.values, position, true);
     const torch::Tensor h = projection(attended.view({x.size(0), 1, -1}), attn_proj_->weight,
                                        attn_proj_->bias, x, true);
@@ -243,18 +258,23 @@ class LlamaBlockImpl : public torch::nn::Module {
     }
     return h + down_(torch::silu(gate_(m)) * up_(m));
   }
-  // The static decode step with the custom kernels (fused projections): the residuals in the
-  // products' epilogues, q and k rotated and k, v written into the cache by one kernel, attention
-  // over the filled positions only. cos_table, sin_table: context x head_dim.
+  // The static decode step with the custom kernels (fused projections): the norms in the
+  // products' prologues; in their epilogues the residuals, SwiGLU, and q and k rotated with k and
+  // v written into the cache; attention over the filled positions only. cos_table, sin_table:
+  // context x head_dim.
   torch::Tensor decode(const torch::Tensor& x, const torch::Tensor& position, LayerCache cache,
                        const torch::Tensor& cos_table, const torch::Tensor& sin_table) {
-    const torch::Tensor qkv = projection(input_norm_(x, true), qkv_weight_, {}, {}, true);
-    const torch::Tensor q =
-        qkv_to_cache(qkv, position, cos_table, sin_table, *cache.keys, *cache.values, heads_, true);
+    const torch::Tensor q = input_norm_->project_to_cache(x, qkv_weight_,
+                                                          {.position = position,
+                                                           .cos_table = cos_table,
+                                                           .sin_table = sin_table,
+                                                           .keys = *cache.keys,
+                                                           .values = *cache.values,
+                                                           .heads = heads_});
     const torch::Tensor attended = decode_attention(q, *cache.keys, *cache.values, position, true);
     const torch::Tensor h = projection(attended.view({x.size(0), 1, -1}), o_->weight, {}, x, true);
-    const torch::Tensor gate_up = projection(post_norm_(h, true), gate_up_weight_, {}, {}, true);
-    return projection(silu_and_mul(gate_up, true), down_->weight, {}, h, true);
+    const torch::Tensor activated = post_norm_->project(h, gate_up_weight_, true, true);
+    return projection(activated, down_->weight, {}, h, true);
   }
 
  private:
@@ -438,13 +458,12 @@ torch::Tensor DecoderLMImpl::run_layers(const torch::Tensor& tokens, const torch
     }
   }
   if (last_only) x = x.narrow(1, x.size(1) - 1, 1);
+  const torch::Tensor& head = c.tied_embeddings ? token_embedding_->weight : lm_head_->weight;
   if (c.family == DecoderFamily::kGpt2) {
     x = final_norm_->as<torch::nn::LayerNormImpl>()->forward(x);
-  } else {
-    x = final_norm_->as<RmsNormImpl>()->forward(x, kernels_.custom_kernels);
+    return projection(x, head, {}, {}, kernels_.custom_kernels);
   }
-  const torch::Tensor& head = c.tied_embeddings ? token_embedding_->weight : lm_head_->weight;
-  return projection(x, head, {}, {}, kernels_.custom_kernels);
+  return final_norm_->as<RmsNormImpl>()->project(x, head, false, kernels_.custom_kernels);
 }
 
 void DecoderLMImpl::set_kernels(const DecoderKernels& kernels) {

@@ -64,6 +64,8 @@ struct DecodeAttention {
   void* out = nullptr;
   std::int64_t batch = 0, heads = 0, kv_heads = 0, dim = 0, capacity = 0;
   float scale = 1.f;
+  // A programmatic dependent launch, as SkinnyGemv::overlap_previous.
+  bool overlap_previous = true;
 };
 // Whether the kernel takes these operands: rows of whole 16-byte vectors from aligned caches, and
 // the query, the scores of all positions and the partial sums in the block's 48 KiB of shared

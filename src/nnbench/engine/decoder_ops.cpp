@@ -65,6 +65,20 @@ torch::Tensor projection(const torch::Tensor& x, const torch::Tensor& weight,
   return residual.defined() ? residual + out : out;
 }
 
+torch::Tensor normed_projection(const torch::Tensor& x, const torch::Tensor& norm_weight,
+                                double eps, const torch::Tensor& weight, bool swiglu, bool fused) {
+#ifdef NNBENCH_WITH_CUDA
+  if (fused && x.is_cuda()) {
+    const CudaProjectionFusion fusion{
+        .norm_weight = norm_weight, .norm_eps = eps, .swiglu = swiglu};
+    if (torch::Tensor out = cuda_projection(x, weight, {}, {}, fusion); out.defined()) return out;
+  }
+#endif
+  const torch::Tensor product =
+      projection(rms_norm(x, norm_weight, eps, fused), weight, {}, {}, fused);
+  return swiglu ? silu_and_mul(product, fused) : product;
+}
+
 torch::Tensor qkv_to_cache(const torch::Tensor& qkv, const torch::Tensor& position,
                            const torch::Tensor& cos_table, const torch::Tensor& sin_table,
                            torch::Tensor& keys, torch::Tensor& values, std::int64_t heads,
@@ -90,6 +104,25 @@ torch::Tensor qkv_to_cache(const torch::Tensor& qkv, const torch::Tensor& positi
   keys.index_copy_(2, position, k.transpose(1, 2));
   values.index_copy_(2, position, v.transpose(1, 2));
   return q.reshape({batch, heads, dim});
+}
+
+torch::Tensor qkv_projection_to_cache(const torch::Tensor& x, const torch::Tensor& norm_weight,
+                                      double eps, const torch::Tensor& weight,
+                                      const torch::Tensor& bias, const CacheSlot& slot,
+                                      bool fused) {
+#ifdef NNBENCH_WITH_CUDA
+  if (fused && x.is_cuda()) {
+    const CudaProjectionFusion fusion{.norm_weight = norm_weight, .norm_eps = eps};
+    if (torch::Tensor q = cuda_qkv_projection_to_cache(x, weight, bias, fusion, slot);
+        q.defined()) {
+      return q;
+    }
+  }
+#endif
+  const torch::Tensor in = norm_weight.defined() ? rms_norm(x, norm_weight, eps, fused) : x;
+  torch::Tensor keys = slot.keys, values = slot.values;
+  return qkv_to_cache(projection(in, weight, bias, {}, fused), slot.position, slot.cos_table,
+                      slot.sin_table, keys, values, slot.heads, fused);
 }
 
 torch::Tensor decode_attention(const torch::Tensor& q, const torch::Tensor& keys,

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -45,6 +46,61 @@ void expect_same(const torch::Tensor& a, const torch::Tensor& b, const char* op)
 
 void expect(bool condition, const char* op, const char* what) {
   if (!condition) throw Error(fmt::format("{}: {}", op, what));
+}
+
+// The cache side of qkv_to_cache, checked, for both of its kernels: all of QkvToCache but qkv,
+// qkv_row_stride and q_out. `tables` keeps the rotary tables in the product's dtype alive.
+kernels::QkvToCache cache_write(const torch::Tensor& product, std::int64_t batch,
+                                std::int64_t width, const CacheSlot& slot,
+                                std::pair<torch::Tensor, torch::Tensor>& tables) {
+  const char* op_name = "qkv_to_cache";
+  expect_same(product, slot.keys, op_name);
+  expect_same(product, slot.values, op_name);
+  const std::int64_t kv_heads = slot.keys.size(1), dim = slot.keys.size(3);
+  expect(slot.keys.is_contiguous() && slot.values.is_contiguous() &&
+             slot.keys.sizes() == slot.values.sizes(),
+         op_name, "keys and values must be contiguous caches of one shape");
+  expect(width == (slot.heads + 2 * kv_heads) * dim && slot.keys.size(0) == batch, op_name,
+         "the product is not one token of q, k and v per sequence");
+  expect(slot.position.numel() == 1 && slot.position.scalar_type() == torch::kLong &&
+             slot.position.device() == product.device(),
+         op_name, "the position must be one int64 on the product's device");
+  kernels::QkvToCache op;
+  op.batch = batch;
+  op.heads = slot.heads;
+  op.kv_heads = kv_heads;
+  op.dim = dim;
+  op.capacity = slot.keys.size(2);
+  op.position = slot.position.data_ptr<std::int64_t>();
+  if (slot.cos_table.defined()) {
+    tables = {slot.cos_table.to(product.scalar_type()).contiguous(),  // no copy where the dtype
+              slot.sin_table.to(product.scalar_type()).contiguous()};
+    expect(tables.first.device() == product.device() && tables.first.size(-1) == dim &&
+               tables.second.sizes() == tables.first.sizes(),
+           op_name, "the rotary tables must be context x head_dim on the product's device");
+    op.cos = tables.first.data_ptr();
+    op.sin = tables.second.data_ptr();
+  }
+  op.keys = slot.keys.data_ptr();
+  op.values = slot.values.data_ptr();
+  return op;
+}
+
+// The fused norm's weight, checked against x and contiguous; undefined where there is no norm.
+torch::Tensor checked_norm_weight(const torch::Tensor& x, const CudaProjectionFusion& fusion,
+                                  const char* op) {
+  if (!fusion.norm_weight.defined()) return {};
+  expect_same(x, fusion.norm_weight, op);
+  expect(fusion.norm_weight.numel() == x.size(-1), op,
+         "the norm's weight is not as long as a row of x");
+  return fusion.norm_weight.contiguous();
+}
+
+// The fusion's RMSNorm (norm_weight checked, or undefined for none) into op's prologue.
+void set_norm(kernels::SkinnyGemv& op, const torch::Tensor& norm_weight,
+              const CudaProjectionFusion& fusion) {
+  op.norm_weight = norm_weight.defined() ? norm_weight.data_ptr() : nullptr;
+  op.norm_eps = static_cast<float>(fusion.norm_eps);
 }
 
 }  // namespace
@@ -94,12 +150,14 @@ torch::Tensor cuda_silu_and_mul(const torch::Tensor& gate_up) {
 }
 
 torch::Tensor cuda_projection(const torch::Tensor& x, const torch::Tensor& weight,
-                              const torch::Tensor& bias, const torch::Tensor& residual) {
+                              const torch::Tensor& bias, const torch::Tensor& residual,
+                              const CudaProjectionFusion& fusion) {
   expect_same(x, weight, "projection");
-  const std::int64_t k = x.size(-1), n = weight.size(0);
+  const std::int64_t k = x.size(-1);
+  const std::int64_t n = fusion.swiglu ? weight.size(0) / 2 : weight.size(0);
   const std::int64_t rows = x.numel() / k;
   if (!kernels::skinny_gemv_preferred(rows, k) || !weight.is_contiguous() || weight.size(1) != k ||
-      (bias.defined() && !bias.is_contiguous())) {
+      (fusion.swiglu && weight.size(0) % 2 != 0) || (bias.defined() && !bias.is_contiguous())) {
     return {};
   }
   const torch::Tensor in = x.contiguous();
@@ -112,6 +170,7 @@ torch::Tensor cuda_projection(const torch::Tensor& x, const torch::Tensor& weigh
            "the residual's shape is not the product's");
     res = residual.contiguous();
   }
+  const torch::Tensor norm_weight = checked_norm_weight(x, fusion, "projection");
   kernels::SkinnyGemv op;
   op.x = in.data_ptr();
   op.x_stride = k;
@@ -122,51 +181,63 @@ torch::Tensor cuda_projection(const torch::Tensor& x, const torch::Tensor& weigh
   op.rows = rows;
   op.k = k;
   op.n = n;
+  set_norm(op, norm_weight, fusion);
+  op.swiglu = fusion.swiglu;
   const kernels::ElementType type = element_type(in, "projection");
-  torch::Tensor out = torch::empty(sizes, in.options());
-  op.out = out.data_ptr();
   if (!kernels::skinny_gemv_applies(op, type)) return {};
+  torch::Tensor out = torch::empty(sizes, in.options());  // only once the kernel takes the rest
+  op.out = out.data_ptr();
   const c10::cuda::CUDAGuard guard(x.device());
   check(kernels::launch_skinny_gemv(op, type, c10::cuda::getCurrentCUDAStream()), "projection");
   return out;
 }
 
+torch::Tensor cuda_qkv_projection_to_cache(const torch::Tensor& x, const torch::Tensor& weight,
+                                           const torch::Tensor& bias,
+                                           const CudaProjectionFusion& fusion,
+                                           const CacheSlot& slot) {
+  expect_same(x, weight, "qkv projection");
+  const std::int64_t k = x.size(-1), n = weight.size(0), batch = x.size(0);
+  const std::int64_t rows = x.numel() / k;
+  if (rows != batch || !kernels::skinny_gemv_preferred(rows, k) || !weight.is_contiguous() ||
+      weight.size(1) != k || (bias.defined() && !bias.is_contiguous())) {
+    return {};
+  }
+  const torch::Tensor in = x.contiguous();
+  const torch::Tensor norm_weight = checked_norm_weight(x, fusion, "qkv projection");
+  std::pair<torch::Tensor, torch::Tensor> tables;
+  kernels::SkinnyGemv op;
+  op.x = in.data_ptr();
+  op.x_stride = k;
+  op.weight = weight.data_ptr();
+  op.bias = bias.defined() ? bias.data_ptr() : nullptr;
+  op.rows = rows;
+  op.k = k;
+  op.n = n;
+  set_norm(op, norm_weight, fusion);
+  op.to_cache = true;
+  op.cache = cache_write(in, batch, n, slot, tables);
+  const kernels::ElementType type = element_type(in, "qkv projection");
+  if (!kernels::skinny_gemv_applies(op, type)) return {};
+  torch::Tensor q = torch::empty({batch, slot.heads, op.cache.dim}, in.options());
+  op.cache.q_out = q.data_ptr();
+  const c10::cuda::CUDAGuard guard(x.device());
+  check(kernels::launch_skinny_gemv(op, type, c10::cuda::getCurrentCUDAStream()), "qkv projection");
+  return q;
+}
+
 torch::Tensor cuda_qkv_to_cache(const torch::Tensor& qkv, const torch::Tensor& position,
                                 const torch::Tensor& cos_table, const torch::Tensor& sin_table,
                                 torch::Tensor& keys, torch::Tensor& values, std::int64_t heads) {
-  expect_same(qkv, keys, "qkv_to_cache");
-  expect_same(qkv, values, "qkv_to_cache");
-  const std::int64_t batch = qkv.size(0), kv_heads = keys.size(1), dim = keys.size(3);
-  expect(keys.is_contiguous() && values.is_contiguous() && keys.sizes() == values.sizes(),
-         "qkv_to_cache", "keys and values must be contiguous caches of one shape");
-  expect(qkv.numel() == batch * (heads + 2 * kv_heads) * dim, "qkv_to_cache",
-         "the product is not one token of q, k and v per sequence");
-  expect(position.numel() == 1 && position.scalar_type() == torch::kLong &&
-             position.device() == qkv.device(),
-         "qkv_to_cache", "the position must be one int64 on the product's device");
+  const std::int64_t batch = qkv.size(0);
   const torch::Tensor rows = qkv.reshape({batch, -1}).contiguous();
-  kernels::QkvToCache op;
+  std::pair<torch::Tensor, torch::Tensor> tables;
+  kernels::QkvToCache op = cache_write(
+      qkv, batch, rows.size(1), {position, cos_table, sin_table, keys, values, heads}, tables);
   op.qkv = rows.data_ptr();
   op.qkv_row_stride = rows.size(1);
-  op.batch = batch;
-  op.heads = heads;
-  op.kv_heads = kv_heads;
-  op.dim = dim;
-  op.capacity = keys.size(2);
-  op.position = position.data_ptr<std::int64_t>();
-  torch::Tensor cos, sin;
-  if (cos_table.defined()) {
-    cos = cos_table.to(qkv.scalar_type()).contiguous();  // no copy where the model's dtype
-    sin = sin_table.to(qkv.scalar_type()).contiguous();
-    expect(cos.device() == qkv.device() && cos.size(-1) == dim && sin.sizes() == cos.sizes(),
-           "qkv_to_cache", "the rotary tables must be context x head_dim on the product's device");
-    op.cos = cos.data_ptr();
-    op.sin = sin.data_ptr();
-  }
-  torch::Tensor q = torch::empty({batch, heads, dim}, qkv.options());
+  torch::Tensor q = torch::empty({batch, heads, op.dim}, qkv.options());
   op.q_out = q.data_ptr();
-  op.keys = keys.data_ptr();
-  op.values = values.data_ptr();
   const c10::cuda::CUDAGuard guard(qkv.device());
   check(kernels::launch_qkv_to_cache(op, element_type(qkv, "qkv_to_cache"),
                                      c10::cuda::getCurrentCUDAStream()),

@@ -52,21 +52,32 @@ __device__ __forceinline__ void unpack16(const uint4& v, float* out) {
   for (int i = 0; i < static_cast<int>(16 / sizeof(T)); ++i) out[i] = load(elements + i);
 }
 
-// Calls launch.template operator()<T>() with the CUDA type of `type`.
+// Calls launch(tag) with tag a null pointer to the CUDA type of `type`; returns the error that
+// launch returns (where it returns a cudaError_t) or else the stream's last launch error.
 template <typename Launch>
 cudaError_t dispatch(ElementType type, Launch&& launch) {
+  const auto call = [&](auto* tag) -> cudaError_t {
+    if constexpr (std::is_same_v<decltype(launch(tag)), cudaError_t>) {
+      return launch(tag);
+    } else {
+      launch(tag);
+      return cudaSuccess;
+    }
+  };
+  cudaError_t launched = cudaSuccess;
   switch (type) {
     case ElementType::kFloat32:
-      launch(static_cast<float*>(nullptr));
+      launched = call(static_cast<float*>(nullptr));
       break;
     case ElementType::kFloat16:
-      launch(static_cast<__half*>(nullptr));
+      launched = call(static_cast<__half*>(nullptr));
       break;
     case ElementType::kBFloat16:
-      launch(static_cast<__nv_bfloat16*>(nullptr));
+      launched = call(static_cast<__nv_bfloat16*>(nullptr));
       break;
   }
-  return cudaGetLastError();
+  const cudaError_t last = cudaGetLastError();
+  return launched != cudaSuccess ? launched : last;
 }
 
 }  // namespace nnbench::engine::kernels

@@ -28,10 +28,34 @@ struct SkinnyGemv {
   std::int64_t residual_stride = 0;
   void* out = nullptr;  // rows x n, contiguous
   std::int64_t rows = 0, k = 0, n = 0;
+  // RMSNorm of x's rows before the product, or null: row r enters the product as
+  // T(T(x[r, :] * rsqrt(mean(x[r, :]^2) + norm_eps)) * norm_weight[:]), each block normalising
+  // the rows into its shared memory first, summing the squares in the order of launch_rms_norm's
+  // one-round kernel (rows of up to 2048 vectors): bit for bit what that kernel writes.
+  const void* norm_weight = nullptr;  // k
+  float norm_eps = 0.f;
+  // SwiGLU in the epilogue: W holds 2n rows [gate | up], and out[r, j] = T(T(silu(g)) * u) with g
+  // and u the products of rows j and n + j rounded to T: launch_silu_and_mul's arithmetic, bit for
+  // bit. No bias or residual with it.
+  bool swiglu = false;
+  // The decode step's [q | k | v] product straight into attention's operands (launch_qkv_to_cache
+  // in the epilogue, bit for bit: q and k rotated, q to cache.q_out, k and v into the cache at
+  // *cache.position); out unused, n = (heads + 2 kv_heads) * dim, rows = cache.batch, a bias
+  // allowed (GPT-2's), no residual. cache.qkv and cache.qkv_row_stride are unused; cache.q_out,
+  // like out, may be set after skinny_gemv_applies.
+  bool to_cache = false;
+  QkvToCache cache;
+  // A programmatic dependent launch (dependent_launch.cuh): the blocks may start while the
+  // previous kernel's last blocks run and read their first weights before waiting for it. False:
+  // an ordinary launch (what the overlap saves is measured by nnbench_decode_kernels).
+  bool overlap_previous = true;
 };
 
-// Whether the kernel takes these operands: 1..kSkinnyGemvMaxRows rows, k a multiple of the
-// 16-byte vector width, x, weight and x's row stride 16-byte aligned.
+// Whether the kernel takes these operands (out aside: the caller may allocate it after asking):
+// 1..kSkinnyGemvMaxRows rows, k a multiple of the 16-byte vector width, x, weight (and
+// norm_weight) and x's row stride 16-byte aligned; with norm_weight, the normalised rows within
+// 48 KiB of shared memory (rows * k * element size); with swiglu, no bias, no residual and not
+// to_cache; with to_cache, the cache's shapes those of the product.
 bool skinny_gemv_applies(const SkinnyGemv& op, ElementType type);
 
 // Where the kernel is ahead of cuBLAS in nnbench_decode_kernels's measurements on an H200
@@ -40,8 +64,9 @@ bool skinny_gemv_applies(const SkinnyGemv& op, ElementType type);
 // cuBLAS's tiles.
 bool skinny_gemv_preferred(std::int64_t rows, std::int64_t k);
 
-// out[r, j] = T(T(sum_k x[r, k] W[j, k] + bias[j]) + residual[r, j]), the sum in fp32. Call only
-// where skinny_gemv_applies().
+// out[r, j] = T(T(sum_k x[r, k] W[j, k] + bias[j]) + residual[r, j]), the sum in fp32 (x
+// normalised first and SwiGLU applied last where the operation says so). Call only where
+// skinny_gemv_applies().
 cudaError_t launch_skinny_gemv(const SkinnyGemv& op, ElementType type, cudaStream_t stream);
 
 }  // namespace nnbench::engine::kernels
