@@ -1,12 +1,15 @@
 // memory: where the memory of training and inference goes, for the models of the language
-// (models/*.nn: simple_mlp, cnn, deep_mlp; --option model=FILE adds any other .nn file), per batch
+// (models/*.nn: simple_mlp, cnn, deep_mlp; --option model=FILE adds any other .nn file) and the
+// zoo's (resnet50, vit_b_16, scaling_mlp: cross-entropy over their logits, Adam 1e-3), per batch
 // size and dtype. Setup measures one training step phase by phase with the allocators' own
 // reports (suites::measure_memory_breakdown): parameters, what the forward pass keeps for
 // backward, gradients, the optimizer's state (the file's optimizer: Adam for the seed models),
 // the peaks of backward and of the whole step, and the peak of an inference forward pass. Next to
-// them the language's analytic estimate (the shape checker's parameter count and per-layer output
-// sizes) and measured / estimate ratios. The timed part is the training step itself.
+// them, for the language's models, its analytic estimate (the shape checker's parameter count and
+// per-layer output sizes) and measured / estimate ratios. The timed part is the training step.
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include <torch/torch.h>
 
@@ -14,6 +17,7 @@
 #include "nnbench/core/error.hpp"
 #include "nnbench/dsl/ir.hpp"
 #include "nnbench/engine/model_builder.hpp"
+#include "nnbench/engine/model_zoo.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/inputs.hpp"
 #include "nnbench/suites/language_model.hpp"
@@ -30,7 +34,9 @@ class Memory final : public nnbench::Benchmark {
   }
 
   std::vector<nnbench::Axis> axes() const override {
-    return {nnbench::suites::language_model_axis(),
+    return {nnbench::string_axis("model", {"simple_mlp", "cnn", "deep_mlp"},
+                                 "a model in models/ (or --option model=FILE), or of the zoo: "
+                                 "resnet50, vit_b_16, scaling_mlp"),
             nnbench::string_axis("dtype", {"fp32"}, "element type", {"fp32", "fp16", "bf16"}),
             nnbench::int_axis("batch_size", {32, 128}, "samples per step")};
   }
@@ -46,14 +52,90 @@ class Memory final : public nnbench::Benchmark {
     }
     const long long batch = state.get_int("batch_size");
     if (batch < 1) throw nnbench::InputError("axis 'batch_size': expected >= 1");
-    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
-        fs::path(NNBENCH_SOURCE_DIR) / "models", state.get_string("model"), state.option("model"));
+    const std::string model = state.get_string("model");
+    const std::vector<std::string>& zoo = engine::zoo_model_names();
+    const std::vector<std::int64_t> sample_shape =
+        std::find(zoo.begin(), zoo.end(), model) != zoo.end()
+            ? prepare_zoo_model(state, model, batch, dtype)
+            : prepare_language_model(state, model, batch, dtype);
 
-    built_ = engine::build_model(network, {state.seed()});
-    built_.module->to(device_, dtype);
-    built_.module->train();
+    const nnbench::suites::MemoryBreakdown b = nnbench::suites::measure_memory_breakdown(
+        module_->parameters(), step_, input_, target_, device_);
+    optimizer_ = step_.make_optimizer();
+    const auto bytes = [&](const char* name, std::int64_t value) {
+      state.add_metric(name, static_cast<double>(value), "bytes");
+    };
+    bytes("parameter_bytes", b.parameter_bytes);
+    bytes("activation_bytes", b.activation_bytes);
+    bytes("gradient_bytes", b.gradient_bytes);
+    bytes("optimizer_state_bytes", b.optimizer_state_bytes);
+    bytes("backward_peak_bytes", b.backward_peak_bytes);
+    bytes("training_step_peak_bytes", b.step_peak_bytes);
+    bytes("inference_peak_bytes", b.inference_peak_bytes);
+    state.add_metric("activation_bytes_per_sample",
+                     static_cast<double>(b.activation_bytes) / static_cast<double>(batch), "bytes");
+    std::int64_t parameters = 0;
+    for (const torch::Tensor& p : module_->parameters()) parameters += p.numel();
+    state.add_metric("parameter_count", static_cast<double>(parameters), "parameters");
+    if (language_network_) {
+      // The language's estimate: parameters and every layer's output, per sample in fp32.
+      const double element = static_cast<double>(c10::elementSize(dtype));
+      const double estimated_parameters =
+          static_cast<double>(language_network_->total_params) * element;
+      const double estimated_activations =
+          static_cast<double>(language_network_->total_activation_bytes) / 4.0 * element *
+          static_cast<double>(batch);
+      state.add_metric("estimated_parameter_bytes", estimated_parameters, "bytes");
+      state.add_metric("estimated_activation_bytes", estimated_activations, "bytes");
+      state.add_metric("parameter_bytes_over_estimate",
+                       static_cast<double>(b.parameter_bytes) / estimated_parameters, "ratio");
+      state.add_metric("activation_bytes_over_estimate",
+                       static_cast<double>(b.activation_bytes) / estimated_activations, "ratio");
+    } else {
+      state.add_note("no analytic estimate: the language's shape checker sizes .nn models only");
+    }
+
+    state.set_items_per_iteration(static_cast<double>(batch), "samples");
+    state.set_label("framework", "libtorch");
+    state.set_label("mode", "train");
+    state.set_label("dtype", state.get_string("dtype"));
+    std::vector<std::int64_t> shape{batch};
+    shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
+    state.set_label("input_shape", nnbench::suites::shape_text(shape));
+    state.add_note(device_.is_cuda() ? "memory: CUDA caching allocator blocks handed to tensors"
+                                     : "memory: LibTorch CPU allocator, tensor buffers");
+  }
+
+  void run_once(nnbench::State&) override {
+    optimizer_->zero_grad();
+    const torch::Tensor loss = step_.loss(step_.forward(input_), target_);
+    loss.backward();
+    optimizer_->step();
+    nnbench::engine::synchronize(device_);
+  }
+
+  void teardown(nnbench::State&) override {
+    optimizer_.reset();
+    step_ = nnbench::suites::TrainingStep{};
+    module_.reset();
+    language_network_.reset();
+    input_ = target_ = torch::Tensor();
+  }
+
+ private:
+  // A model of the language: its module, loss and optimizer as the file says, its estimate, and
+  // targets for its output (per sample: the network's output shape): class ids or values.
+  // Returns one sample's shape.
+  std::vector<std::int64_t> prepare_language_model(nnbench::State& state, const std::string& model,
+                                                   long long batch, torch::ScalarType dtype) {
+    namespace engine = nnbench::engine;
+    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
+        fs::path(NNBENCH_SOURCE_DIR) / "models", model, state.option("model"));
+    engine::BuiltModel built = engine::build_model(network, {state.seed()});
+    built.module->to(device_, dtype);
+    built.module->train();
+    module_ = built.module.ptr();
     input_ = engine::example_input(network, batch).to(device_, dtype);
-    // Targets for the output (per sample: network.output_shape): class ids or values.
     torch::manual_seed(state.seed());
     std::vector<std::int64_t> output_shape{batch};
     output_shape.insert(output_shape.end(), network.output_shape.begin(),
@@ -65,70 +147,45 @@ class Memory final : public nnbench::Benchmark {
       target_ = torch::rand(output_shape).to(dtype);
     }
     target_ = target_.to(device_);
-
-    nnbench::suites::TrainingStep step;
-    step.forward = [this](const torch::Tensor& x) { return built_.forward(x); };
-    step.infer = [this](const torch::Tensor& x) { return built_.infer(x); };
-    step.loss = built_.loss;
-    step.make_optimizer = [this] { return built_.make_optimizer(built_.module->parameters()); };
-    const nnbench::suites::MemoryBreakdown b = nnbench::suites::measure_memory_breakdown(
-        built_.module->parameters(), step, input_, target_, device_);
-    optimizer_ = built_.make_optimizer(built_.module->parameters());
-
-    const auto bytes = [&](const char* name, std::int64_t value) {
-      state.add_metric(name, static_cast<double>(value), "bytes");
-    };
-    bytes("parameter_bytes", b.parameter_bytes);
-    bytes("activation_bytes", b.activation_bytes);
-    bytes("gradient_bytes", b.gradient_bytes);
-    bytes("optimizer_state_bytes", b.optimizer_state_bytes);
-    bytes("backward_peak_bytes", b.backward_peak_bytes);
-    bytes("training_step_peak_bytes", b.step_peak_bytes);
-    bytes("inference_peak_bytes", b.inference_peak_bytes);
-    // The language's estimate: parameters and every layer's output, per sample in fp32.
-    const double element = static_cast<double>(c10::elementSize(dtype));
-    const double estimated_parameters = static_cast<double>(network.total_params) * element;
-    const double estimated_activations = static_cast<double>(network.total_activation_bytes) / 4.0 *
-                                         element * static_cast<double>(batch);
-    state.add_metric("estimated_parameter_bytes", estimated_parameters, "bytes");
-    state.add_metric("estimated_activation_bytes", estimated_activations, "bytes");
-    state.add_metric("parameter_bytes_over_estimate",
-                     static_cast<double>(b.parameter_bytes) / estimated_parameters, "ratio");
-    state.add_metric("activation_bytes_over_estimate",
-                     static_cast<double>(b.activation_bytes) / estimated_activations, "ratio");
-    state.add_metric("activation_bytes_per_sample",
-                     static_cast<double>(b.activation_bytes) / static_cast<double>(batch), "bytes");
-    state.add_metric("parameter_count", static_cast<double>(network.total_params), "parameters");
-
-    state.set_items_per_iteration(static_cast<double>(batch), "samples");
+    step_.forward = [built](const torch::Tensor& x) { return built.forward(x); };
+    step_.infer = [built](const torch::Tensor& x) { return built.infer(x); };
+    step_.loss = built.loss;
+    step_.make_optimizer = [built] { return built.make_optimizer(built.module->parameters()); };
+    language_network_ = network;
     state.set_label("model", network.name);
-    state.set_label("framework", "libtorch");
-    state.set_label("mode", "train");
-    state.set_label("dtype", state.get_string("dtype"));
+    return network.input_shape;
+  }
+
+  // A zoo model, random class ids as targets. Returns one sample's shape.
+  std::vector<std::int64_t> prepare_zoo_model(nnbench::State& state, const std::string& model,
+                                              long long batch, torch::ScalarType dtype) {
+    namespace engine = nnbench::engine;
+    const engine::ZooModel zoo = engine::make_zoo_model(model, {.seed = state.seed()});
+    zoo.module->to(device_, dtype);
+    zoo.module->train();
+    module_ = zoo.module;
     std::vector<std::int64_t> shape{batch};
-    shape.insert(shape.end(), network.input_shape.begin(), network.input_shape.end());
-    state.set_label("input_shape", nnbench::suites::shape_text(shape));
-    state.add_note(device_.is_cuda() ? "memory: CUDA caching allocator blocks handed to tensors"
-                                     : "memory: LibTorch CPU allocator, tensor buffers");
+    shape.insert(shape.end(), zoo.sample_shape.begin(), zoo.sample_shape.end());
+    torch::manual_seed(state.seed());
+    input_ = torch::randn(shape).to(device_, dtype);
+    target_ = torch::randint(zoo.classes, {batch}, torch::kInt64).to(device_);
+    step_.forward = zoo.forward;
+    step_.infer = zoo.forward;
+    step_.loss = [](const torch::Tensor& logits, const torch::Tensor& target) {
+      return torch::nn::functional::cross_entropy(logits, target);
+    };
+    step_.make_optimizer = [module = zoo.module] {
+      return std::make_unique<torch::optim::Adam>(module->parameters(),
+                                                  torch::optim::AdamOptions(1e-3));
+    };
+    state.set_label("model", model);
+    return zoo.sample_shape;
   }
 
-  void run_once(nnbench::State&) override {
-    optimizer_->zero_grad();
-    const torch::Tensor loss = built_.loss(built_.forward(input_), target_);
-    loss.backward();
-    optimizer_->step();
-    nnbench::engine::synchronize(device_);
-  }
-
-  void teardown(nnbench::State&) override {
-    optimizer_.reset();
-    built_ = nnbench::engine::BuiltModel{};
-    input_ = target_ = torch::Tensor();
-  }
-
- private:
   torch::Device device_{torch::kCPU};
-  nnbench::engine::BuiltModel built_;
+  std::shared_ptr<torch::nn::Module> module_;
+  nnbench::suites::TrainingStep step_;
+  std::optional<nnbench::dsl::ir::Network> language_network_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   torch::Tensor input_, target_;
 };

@@ -15,7 +15,9 @@
 # =gen the generation suite (gpt2, gpt2-medium, llama-1b, llama2-7b) after the tests; =gen7b
 # only llama2-7b at batch 1 in fp16 and its out-of-memory row, then the CPU labels; =kernels the
 # GPU tests, the decode step's kernels part by part (nnbench_decode_kernels --step) and llama2-7b
-# at batch 1 in fp16, graph and kernel modes, no CPU labels; =cpulabel the build and CPU labels.
+# at batch 1 in fp16, graph and kernel modes, no CPU labels; =memory the GPU tests, the memory
+# suite (language and zoo models, three dtypes), cnn's layer profile and the scaling MLP per
+# dtype, no CPU labels; =cpulabel the build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -106,7 +108,11 @@ fi
 if [[ ${status} -eq 0 ]]; then
   t=${SECONDS}
   keep_going=(); [[ -f "${build}/Makefile" ]] && keep_going=(-- -k)
-  if cmake --build "${build}" -j "${jobs}" "${keep_going[@]}" >"${work}/logs/build.log" 2>&1; then
+  # GPU_CHECK_TARGETS="nnbench nnbench_suites_gpu_tests": a short trip builds only these (the
+  # tests of executables not built are not run).
+  targets=(); [[ -n "${GPU_CHECK_TARGETS:-}" ]] && read -r -a targets <<<"--target ${GPU_CHECK_TARGETS}"
+  if cmake --build "${build}" -j "${jobs}" "${targets[@]}" "${keep_going[@]}" \
+    >"${work}/logs/build.log" 2>&1; then
     say "build: ok with ${jobs} jobs ($(elapsed $t))"
   else
     say "build: FAILED ($(elapsed $t)); first errors:"
@@ -163,6 +169,14 @@ if [[ -x "${build}/nnbench" ]]; then
       grep -E 'out of device memory' "${work}/logs/run-gen-oom.log" | cut -c1-300 |
         tee -a "${summary}"
     fi
+  elif [[ "${subset}" == memory ]]; then
+    # Memory (issue 7): the training-step breakdown of the language's and the zoo's models per
+    # dtype, cnn layer by layer, and the scaling MLP's size sweep per dtype.
+    nb_run memory --suite memory --quick --axis dtype=fp32,fp16,bf16 --axis batch_size=32,128 \
+      --axis model=simple_mlp,cnn,deep_mlp,scaling_mlp,resnet50,vit_b_16 || status=1
+    nb_run layers --include layer_profile --quick --axis model=cnn --axis batch_size=32 || status=1
+    nb_run scaling --include mlp_inference --quick --axis hidden_dim=1024,2048,4096,8192 \
+      --axis dtype=fp32,fp16,bf16 --axis batch_size=1,256 --axis mode=graph || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -197,7 +211,8 @@ if [[ -x "${build}/nnbench" ]]; then
       --option cold=true || status=1
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
-  if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels ]]; then
+  if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
+        "${subset}" != memory ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -243,8 +258,8 @@ if [[ -x "${build}/nnbench" ]]; then
   # The CPU labels last, in what is left of the budget: the GPU figures matter most here.
   t=${SECONDS}
   left=$((budget_s - SECONDS))
-  if [[ "${subset}" == kernels ]]; then
-    say "ctest unit+integration: not run in the kernels subset"
+  if [[ "${subset}" == kernels || "${subset}" == memory ]]; then
+    say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \
       --timeout 240 >"${work}/logs/ctest-cpu.log" 2>&1 || status=1

@@ -7,8 +7,8 @@ Writes into OUT (default RUN_DIR/plots), each as PNG at 300 DPI and as SVG:
   breakdown_<benchmark>             the memory suite's training step: parameters, gradients,
                                     optimizer state and activations stacked, the step's peak,
                                     and the inference peak beside
-  scaling_<benchmark>               throughput and latency against parameter count (log-log), each
-                                    line labelled with its fitted log-log slope
+  scaling_<benchmark>               throughput, latency and peak memory against parameter count
+                                    (log-log), each line labelled with its fitted log-log slope
 and index.json: the plots written, with titles, for `nnbench report` to list in report.md.
 Only variants with status ok are drawn. Exit status 0, 1 when the directory holds no result
 file, 2 when a file cannot be read, 3 when matplotlib is missing.
@@ -213,6 +213,7 @@ def breakdown(plots: Plots, scenarios):
 
 
 def scaling(plots: Plots, scenarios):
+    """Throughput, latency and peak memory against parameter count, log-log, with slopes."""
     lines = collections.defaultdict(lambda: collections.defaultdict(list))
     for benchmark, variant, _labels, m in scenarios:
         if "parameter_count" not in m or "throughput" not in m:
@@ -223,22 +224,32 @@ def scaling(plots: Plots, scenarios):
     for benchmark, by_rest in sorted(lines.items()):
         if all(len({x for x, _ in points}) < 2 for points in by_rest.values()):
             continue  # one model size: no curve
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-        for ax, key, ylabel in ((left, "throughput", "throughput"), (right, "latency_ms", "latency (ms)")):
+        every = [m for points in by_rest.values() for _, m in points]
+        panels = [("throughput", "throughput"), ("latency_ms", "latency (ms)")]
+        # Peak memory: the device's where there is one, else the process's resident set.
+        for key, label in (("device_peak_allocated_bytes", "device peak allocated (MiB)"),
+                           ("peak_rss_bytes", "host peak RSS (MiB)")):
+            if all(key in m for m in every):
+                panels.append((key, label))
+                break
+        fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4))
+        for ax, (key, ylabel) in zip(axes, panels):
+            scale = 2**20 if key.endswith("_bytes") else 1
             for label, points in sorted(by_rest.items()):
                 points.sort(key=lambda point: point[0])
                 xs = [x for x, _ in points]
-                ys = [m[key]["value"] for _, m in points]
+                ys = [m[key]["value"] / scale for _, m in points]
                 ax.plot(xs, ys, marker="o", label=f"{label} (slope {log_log_slope(xs, ys):.2f})")
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("parameters")
-            unit = next(m[key]["unit"] for ps in by_rest.values() for _, m in ps)
+            unit = next(m[key]["unit"] for m in every)
             ax.set_ylabel(f"{ylabel} ({unit})" if key == "throughput" else ylabel)
             ax.grid(True, which="both", alpha=0.3)
             finish_legend(ax)
         fig.suptitle(f"{benchmark}: scaling with model size")
-        plots.save(fig, f"scaling_{benchmark}", f"{benchmark}: throughput and latency vs parameters")
+        plots.save(fig, f"scaling_{benchmark}",
+                   f"{benchmark}: throughput, latency and peak memory vs parameters")
 
 
 def main() -> int:

@@ -52,6 +52,31 @@ TEST(MemorySuite, BreaksTheTrainingStepDown_AndActivationsPerSampleAreConstant) 
             value(fp32_8, "gradient_bytes") + value(fp32_8, "optimizer_state_bytes"));
 }
 
+// A zoo model (scaling_mlp: 1024 -> 512 x 3 -> 10, 1,055,242 parameters) under cross-entropy and
+// Adam: the same breakdown, and no language estimate.
+TEST(MemorySuite, ZooModel_BreaksDownWithoutAnEstimate) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --include memory --axis model=scaling_mlp --axis batch_size=16 --iterations 2 "
+      "--warmup 1 --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json =
+      nlohmann::json::parse(read_text(only_run_dir(tmp.path() / "out") / "memory.json"));
+  const auto& s = json["benchmark_scenarios"][0];
+  ASSERT_EQ(s["status"], "ok") << s["reason"];
+  const auto& m = s["measurements"];
+  const double parameters = 1024.0 * 512 + 512 + 2 * (512.0 * 512 + 512) + 512.0 * 10 + 10;
+  EXPECT_EQ(m["parameter_count"]["value"].get<double>(), parameters);
+  EXPECT_EQ(m["parameter_bytes"]["value"].get<double>(), 4 * parameters);
+  EXPECT_EQ(m["gradient_bytes"]["value"].get<double>(), 4 * parameters);
+  EXPECT_EQ(m["optimizer_state_bytes"]["value"].get<double>(), 8 * parameters);
+  // ReLU keeps three 16 x 512 results; the rest (the last product, the loss) is small.
+  EXPECT_GE(m["activation_bytes"]["value"].get<double>(), 3 * 16 * 512 * 4);
+  EXPECT_FALSE(m.contains("estimated_activation_bytes"));
+}
+
 // cnn.nn layer by layer at batch 4: Conv2D(32, 3x3) on 28 x 28 x 1 gives 4 x 32 x 26 x 26
 // floats; the max pooling after it keeps its output and its int64 indices for backward.
 TEST(LayerProfile, MeasuresEachLayer_WithSizesKnownByHand) {

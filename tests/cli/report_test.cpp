@@ -178,8 +178,9 @@ TEST_F(ReportCommand, DashboardOfTwoRuns_RendersInHeadlessChromium) {
   EXPECT_EQ(png.width, 1280U);
 }
 
-// Model sizes of the scaling MLP: the scaling plot, with each line's fitted slope in its label.
-TEST(ReportCommandScaling, DrawsThroughputAndLatencyAgainstParameters) {
+// Model sizes of the scaling MLP: the scaling plot (throughput, latency, peak memory), with each
+// line's fitted slope in its label.
+TEST(ReportCommandScaling, DrawsThroughputLatencyAndMemoryAgainstParameters) {
   TempDir tmp;
   auto r = run_nnbench(
       "run --include mlp_inference --axis hidden_dim=32,64,128 --axis "
@@ -194,6 +195,7 @@ TEST(ReportCommandScaling, DrawsThroughputAndLatencyAgainstParameters) {
   EXPECT_TRUE(read_png(dir / "plots" / "scaling_mlp_inference.png").signature);
   const std::string svg = read_text(dir / "plots" / "scaling_mlp_inference.svg");
   EXPECT_NE(svg.find("slope"), std::string::npos);
+  EXPECT_NE(svg.find("host peak RSS"), std::string::npos) << "the memory panel";
   EXPECT_NE(read_text(dir / "report.md").find("plots/scaling_mlp_inference.png"),
             std::string::npos);
 }

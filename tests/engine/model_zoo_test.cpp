@@ -20,6 +20,7 @@ TEST(ModelZoo, ResNet50_HasTorchvisionsParameterCount_AndClassifiesAnyImageSize)
   EXPECT_EQ(model.parameter_count(), 25'557'032);
   EXPECT_TRUE(model.convolutional);
   EXPECT_EQ(model.sample_shape, (std::vector<std::int64_t>{3, 64, 64}));
+  EXPECT_EQ(model.classes, 1000);
   model.module->eval();
   torch::NoGradGuard no_grad;
   const torch::Tensor logits = model.forward(torch::randn({2, 3, 64, 64}));
@@ -106,6 +107,7 @@ TEST(ModelZoo, ScalingMlp_TakesItsWidthFromTheOptions) {
   EXPECT_EQ(model.parameter_count(), shape.parameter_count());
   EXPECT_EQ(model.macs_per_sample, shape.macs_per_sample());
   EXPECT_EQ(model.sample_shape, (std::vector<std::int64_t>{1024}));
+  EXPECT_EQ(model.classes, 10);
 }
 
 TEST(ModelZoo, SameSeed_GivesTheSameWeights) {

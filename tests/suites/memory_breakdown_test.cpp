@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "nnbench/suites/memory_breakdown.hpp"
+#include "relu_linear_step.hpp"
 
 namespace nnbench::suites {
 namespace {
@@ -13,14 +14,7 @@ TEST(MemoryBreakdown, ReluLinearUnderAdam_MatchesTheArithmetic) {
   torch::nn::Linear model(64, 32);
   const torch::Tensor input = torch::randn({16, 64});
   const torch::Tensor target = torch::randn({16, 32});
-  TrainingStep step;
-  step.forward = [&](const torch::Tensor& x) { return torch::relu(model(x)); };
-  step.infer = step.forward;
-  step.loss = [](const torch::Tensor& output, const torch::Tensor&) { return output.sum(); };
-  step.make_optimizer = [&] {
-    return std::make_unique<torch::optim::Adam>(model->parameters(),
-                                                torch::optim::AdamOptions(1e-3));
-  };
+  const TrainingStep step = testing::relu_linear_step(model);
   const MemoryBreakdown b =
       measure_memory_breakdown(model->parameters(), step, input, target, torch::kCPU);
 

@@ -24,6 +24,7 @@ struct ZooModel {
   std::shared_ptr<torch::nn::Module> module;
   std::function<torch::Tensor(const torch::Tensor&)> forward;
   std::vector<std::int64_t> sample_shape;  // one input sample: {3, 224, 224} or {1024}
+  std::int64_t classes = 0;                // logits per sample of the output
   std::int64_t macs_per_sample = 0;
   bool convolutional = false;  // channels_last and cuDNN autotuning apply
   std::int64_t parameter_count() const;

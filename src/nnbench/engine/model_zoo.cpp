@@ -29,12 +29,13 @@ namespace {
 // A zoo entry for a LibTorch module holder whose forward takes and returns one tensor.
 template <typename Net>
 ZooModel wrap(const std::string& name, Net net, std::vector<std::int64_t> sample_shape,
-              std::int64_t macs_per_sample, bool convolutional) {
+              std::int64_t classes, std::int64_t macs_per_sample, bool convolutional) {
   ZooModel model;
   model.name = name;
   model.module = net.ptr();
   model.forward = [net](const torch::Tensor& x) mutable { return net->forward(x); };
   model.sample_shape = std::move(sample_shape);
+  model.classes = classes;
   model.macs_per_sample = macs_per_sample;
   model.convolutional = convolutional;
   return model;
@@ -49,18 +50,19 @@ ZooModel make_zoo_model(const std::string& name, const ZooOptions& options) {
     ResNetConfig config;
     config.image_size = options.image_size;
     ResNet net(config);
-    return wrap(name, net, image, net->macs_per_sample(), true);
+    return wrap(name, net, image, config.num_classes, net->macs_per_sample(), true);
   }
   if (name == "vit_b_16") {
     VitConfig config;
     config.image_size = options.image_size;
     VisionTransformer net(config);
-    return wrap(name, net, image, net->macs_per_sample(), false);
+    return wrap(name, net, image, config.num_classes, net->macs_per_sample(), false);
   }
   if (name == "scaling_mlp") {
     ScalingMlpShape shape;
     shape.hidden_dim = options.hidden_dim;
-    return wrap(name, make_scaling_mlp(shape), {shape.input_dim}, shape.macs_per_sample(), false);
+    return wrap(name, make_scaling_mlp(shape), {shape.input_dim}, shape.output_dim,
+                shape.macs_per_sample(), false);
   }
   const std::optional<std::string> hint = closest_match(name, zoo_model_names());
   throw InputError(fmt::format("unknown model '{}'{}; known: resnet50, vit_b_16, scaling_mlp", name,

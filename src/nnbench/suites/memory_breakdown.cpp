@@ -17,6 +17,12 @@ MemoryBreakdown measure_memory_breakdown(const std::vector<torch::Tensor>& param
   for (const torch::Tensor& p : parameters)
     breakdown.parameter_bytes += p.numel() * p.element_size();
 
+  // One forward and backward pass first, its gradients dropped: what the libraries allocate once
+  // per process and keep (cuBLAS's workspaces on a GPU, held by the caching allocator) would
+  // otherwise be counted in the first variant's activations and gradients.
+  step.loss(step.forward(input), target).backward();
+  for (const torch::Tensor& p : parameters) p.mutable_grad() = torch::Tensor();
+
   std::unique_ptr<torch::optim::Optimizer> optimizer = step.make_optimizer();
   engine::synchronize(device);
   {
