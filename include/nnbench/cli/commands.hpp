@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnbench/core/runner.hpp"
+#include "nnbench/core/worker_launcher.hpp"
 #include "nnbench/report/compare.hpp"
 
 namespace nnbench::cli {
@@ -78,5 +79,11 @@ struct CompileCommandOptions {
   bool time_phases = false;
 };
 int compile_command(const CompileCommandOptions& options);
+
+struct LaunchCommandOptions {
+  LaunchPlan plan;
+};
+// The workers' exit status as the job's: 0, the first failing rank's code, 124 after --timeout.
+int launch_command(const LaunchCommandOptions& options);
 
 }  // namespace nnbench::cli

@@ -169,6 +169,29 @@ int run_app(int argc, char** argv) {
   compile->add_flag("--time", compile_options.time_phases,
                     "measure each compiler phase (lex, parse, expand, check, build, emit)");
 
+  LaunchCommandOptions launch_options;
+  LaunchPlan& plan = launch_options.plan;
+  CLI::App* launch = app.add_subcommand(
+      "launch",
+      "start the worker processes of one node of a distributed job, with torchrun's environment "
+      "(RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT): nnbench launch "
+      "--nproc-per-node N -- COMMAND...");
+  launch->add_option("--nproc-per-node", plan.nproc_per_node, "workers on this node")
+      ->capture_default_str();
+  launch->add_option("--nnodes", plan.nnodes, "nodes in the job")->capture_default_str();
+  launch->add_option("--node-rank", plan.node_rank, "this node's rank, 0..nnodes-1")
+      ->capture_default_str();
+  launch->add_option("--master-addr", plan.master_addr, "address of rank 0's node")
+      ->capture_default_str();
+  launch->add_option("--master-port", plan.master_port, "port of rank 0's rendezvous store")
+      ->capture_default_str();
+  launch
+      ->add_option("--timeout", plan.timeout_s,
+                   "seconds the whole job may take before its ranks are stopped (0: no limit)")
+      ->capture_default_str();
+  launch->add_option("command", plan.command, "the command every worker runs (after --)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -192,6 +215,7 @@ int run_app(int argc, char** argv) {
     return guarded([&] { return run_command(run_options); });
   }
   if (list->parsed()) return guarded([&] { return list_command(list_options); });
+  if (launch->parsed()) return guarded([&] { return launch_command(launch_options); });
   if (env->parsed()) return guarded([] { return env_command(); });
   if (compare->parsed()) return guarded([&] { return compare_command(compare_options); });
   if (compile->parsed()) return guarded([&] { return compile_command(compile_options); });
