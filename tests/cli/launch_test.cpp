@@ -59,7 +59,8 @@ TEST(Launch, AFailingRank_StopsTheOthers_AndNamesItsMessage) {
 TEST(Launch, AHungJob_IsStoppedAtTheTimeout) {
   TempDir tmp;
   const auto start = std::chrono::steady_clock::now();
-  const auto r = run_nnbench("launch --nproc-per-node 2 --timeout 1 -- sh -c 'sleep 60'", tmp.path());
+  const auto r =
+      run_nnbench("launch --nproc-per-node 2 --timeout 1 -- sh -c 'sleep 60'", tmp.path());
   EXPECT_LT(seconds_since(start), 30);
   EXPECT_EQ(r.exit_code, 124);
   EXPECT_NE(r.err.find("ran past its timeout of 1 s; stopped the ranks still running: 0, 1"),

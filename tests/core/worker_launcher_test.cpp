@@ -17,10 +17,10 @@ TEST(WorkerEnvironment, RanksCountAcrossNodes) {
   plan.master_addr = "node0";
   plan.master_port = 1234;
   plan.command = {"true"};
-  EXPECT_EQ(worker_environment(plan, 1),
-            (std::vector<std::string>{"RANK=9", "LOCAL_RANK=1", "WORLD_SIZE=12",
-                                      "LOCAL_WORLD_SIZE=4", "GROUP_RANK=2", "MASTER_ADDR=node0",
-                                      "MASTER_PORT=1234"}));
+  EXPECT_EQ(
+      worker_environment(plan, 1),
+      (std::vector<std::string>{"RANK=9", "LOCAL_RANK=1", "WORLD_SIZE=12", "LOCAL_WORLD_SIZE=4",
+                                "GROUP_RANK=2", "MASTER_ADDR=node0", "MASTER_PORT=1234"}));
 }
 
 TEST(ValidateLaunchPlan, RefusesPlansThatCannotRun) {

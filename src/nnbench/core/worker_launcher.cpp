@@ -60,8 +60,8 @@ class BlockedSignals {
 
 struct Worker {
   pid_t pid = -1;
-  int error_fd = -1;        // read end of its standard error
-  std::string unfinished;   // bytes after the last newline
+  int error_fd = -1;       // read end of its standard error
+  std::string unfinished;  // bytes after the last newline
   bool running = true;
   WorkerOutcome outcome;
 };
@@ -89,8 +89,7 @@ std::vector<char*> pointers(std::vector<std::string>& texts) {
 
 // Starts one worker: its own process group, standard error into a pipe, the old signal mask.
 Worker start_worker(const LaunchPlan& plan, int local_rank, const BlockedSignals& signals) {
-  std::vector<std::string> environment =
-      merged_environment(worker_environment(plan, local_rank));
+  std::vector<std::string> environment = merged_environment(worker_environment(plan, local_rank));
   std::vector<std::string> arguments = plan.command;
   std::vector<char*> envp = pointers(environment);
   std::vector<char*> argv = pointers(arguments);
@@ -152,10 +151,10 @@ void relay_errors(Worker& worker, bool flush) {
 }
 
 std::string describe(const WorkerOutcome& w) {
-  std::string text =
-      w.signal != 0
-          ? fmt::format("rank {} was killed by signal {} ({})", w.rank, w.signal, strsignal(w.signal))
-          : fmt::format("rank {} exited with code {}", w.rank, w.exit_code);
+  std::string text = w.signal != 0
+                         ? fmt::format("rank {} was killed by signal {} ({})", w.rank, w.signal,
+                                       strsignal(w.signal))
+                         : fmt::format("rank {} exited with code {}", w.rank, w.exit_code);
   if (!w.last_error_line.empty()) text += ": " + w.last_error_line;
   return text;
 }
@@ -247,7 +246,8 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
     if (const int signal = signals.take(); signal != 0 && outcome.forwarded_signal == 0) {
       outcome.forwarded_signal = signal;
       if (outcome.failure.empty()) {
-        outcome.failure = fmt::format("interrupted by {}: passed on to every rank", strsignal(signal));
+        outcome.failure =
+            fmt::format("interrupted by {}: passed on to every rank", strsignal(signal));
         outcome.exit_code = 128 + signal;
       }
       for (Worker& w : workers) {
@@ -262,9 +262,9 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
       for (const Worker& w : workers) {
         if (w.running) ranks += (ranks.empty() ? "" : ", ") + std::to_string(w.outcome.rank);
       }
-      outcome.failure = fmt::format(
-          "the job ran past its timeout of {:g} s; stopped the ranks still running: {}",
-          plan.timeout_s, ranks);
+      outcome.failure =
+          fmt::format("the job ran past its timeout of {:g} s; stopped the ranks still running: {}",
+                      plan.timeout_s, ranks);
       outcome.exit_code = 124;
       stop_all(SIGTERM);
     }
