@@ -19,6 +19,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev libbenchmark1debian
   zlib1g-dev
+  libgloo-dev
 )
 
 mkdir -p "${dest}"
