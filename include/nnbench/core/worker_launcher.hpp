@@ -32,9 +32,10 @@ std::vector<std::string> worker_environment(const LaunchPlan& plan, int local_ra
 
 struct WorkerOutcome {
   int rank = 0;
-  int exit_code = 0;     // when exited normally
-  int signal = 0;        // when killed by a signal (0 otherwise)
-  bool stopped = false;  // stopped by the launcher because another rank failed or time ran out
+  int exit_code = 0;  // when exited normally
+  int signal = 0;     // when killed by a signal (0 otherwise)
+  // Signalled by the launcher: another rank failed, time ran out, or it passed a signal on.
+  bool stopped = false;
   std::string last_error_line;  // the last non-empty line it wrote to standard error
 };
 

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -194,17 +195,17 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
   const BlockedSignals signals;
   std::vector<Worker> workers;
   const auto start = Clock::now();
-  bool stopping = false;
-  Clock::time_point kill_at{};
+  std::optional<Clock::time_point> kill_at;  // set once the launcher starts stopping workers
   LaunchOutcome outcome;
+  // Sends `signal` to every running worker's process group; the first call starts the grace
+  // period after which the ones still running are killed.
   const auto stop_all = [&](int signal) {
     for (Worker& w : workers) {
       if (!w.running) continue;
       kill(-w.pid, signal);
-      if (signal != SIGKILL && !stopping) w.outcome.stopped = true;
+      w.outcome.stopped = true;
     }
-    if (!stopping) {
-      stopping = true;
+    if (!kill_at) {
       kill_at = Clock::now() + std::chrono::milliseconds(static_cast<long>(plan.grace_s * 1e3));
     }
   };
@@ -233,8 +234,7 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
       if (WIFSIGNALED(status)) w.outcome.signal = WTERMSIG(status);
       if (WIFEXITED(status)) w.outcome.exit_code = WEXITSTATUS(status);
       const bool failed = w.outcome.signal != 0 || w.outcome.exit_code != 0;
-      if (failed && !w.outcome.stopped && outcome.failure.empty() && !outcome.timed_out &&
-          outcome.forwarded_signal == 0) {
+      if (failed && !w.outcome.stopped && outcome.failure.empty()) {
         relay_errors(w, true);
         outcome.failure = describe(w.outcome);
         outcome.exit_code = w.outcome.signal != 0 ? 128 + w.outcome.signal : w.outcome.exit_code;
@@ -250,13 +250,9 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
             fmt::format("interrupted by {}: passed on to every rank", strsignal(signal));
         outcome.exit_code = 128 + signal;
       }
-      for (Worker& w : workers) {
-        if (w.running) kill(-w.pid, signal);
-      }
-      stopping = true;
-      kill_at = Clock::now() + std::chrono::milliseconds(static_cast<long>(plan.grace_s * 1e3));
+      stop_all(signal);
     }
-    if (plan.timeout_s > 0 && !stopping && seconds_since(start) > plan.timeout_s) {
+    if (plan.timeout_s > 0 && !kill_at && seconds_since(start) > plan.timeout_s) {
       outcome.timed_out = true;
       std::string ranks;
       for (const Worker& w : workers) {
@@ -268,11 +264,7 @@ LaunchOutcome launch_workers(const LaunchPlan& plan) {
       outcome.exit_code = 124;
       stop_all(SIGTERM);
     }
-    if (stopping && Clock::now() > kill_at) {
-      for (Worker& w : workers) {
-        if (w.running) kill(-w.pid, SIGKILL);
-      }
-    }
+    if (kill_at && Clock::now() > *kill_at) stop_all(SIGKILL);
   }
   for (Worker& w : workers) {
     relay_errors(w, true);
