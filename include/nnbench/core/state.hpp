@@ -54,6 +54,8 @@ class State {
   // The timer the harness uses for this variant; host steady clock unless set in setup().
   Timer& timer() { return *timer_; }
   void set_timer(std::unique_ptr<Timer> timer);
+  // Hands the current timer over (to wrap it, say) and leaves the host steady clock in its place.
+  std::unique_ptr<Timer> take_timer();
   // Work the harness runs before every sample, outside the timed region (e.g. flushing the GPU's
   // L2 cache for cold-cache figures). Empty by default.
   void set_before_sample(std::function<void()> hook) { before_sample_ = std::move(hook); }

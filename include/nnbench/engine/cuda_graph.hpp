@@ -12,7 +12,8 @@ namespace nnbench::engine {
 
 class CapturedForward {
  public:
-  // Runs `forward` `warmup` times on a side stream of `device` (lazy initialisation, cuDNN
+  // Runs `forward` `warmup` times on the device's capture stream (one per device, shared by every
+  // capture, so that cuBLAS keeps one workspace for all of them; lazy initialisation, cuDNN
   // autotuning and workspace allocation stay out of the graph), then captures one call into a
   // graph with its own memory pool. Throws UnavailableError on a device that is not CUDA or in
   // the CPU build; a capture that fails (an operation that synchronises, say) throws Error with

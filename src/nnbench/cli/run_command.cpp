@@ -15,6 +15,7 @@
 #include "nnbench/cli/progress.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/host_allocator.hpp"
+#include "nnbench/engine/distributed_environment.hpp"
 #include "nnbench/engine/runtime.hpp"
 #include "nnbench/report/history_db.hpp"
 #include "nnbench/report/output_directory.hpp"
@@ -147,6 +148,43 @@ void record_history(const RunCommandOptions& options, const RunConfig& config,
   }
 }
 
+// A rank other than 0: the plan runs (its collectives need this rank), nothing is written, and
+// only warnings reach standard error (nnbench launch prefixes them with the rank).
+int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
+                       const engine::DistributedEnvironment& job) {
+  g_stop_requested.store(false);
+  auto previous_int = std::signal(SIGINT, request_stop);
+  auto previous_term = std::signal(SIGTERM, request_stop);
+  struct FailureReporter final : RunObserver {
+    void on_variant_start(std::size_t, std::size_t, const std::string&, const Variant&) override {}
+    void on_variant_end(std::size_t, std::size_t, const Result& r) override {
+      if (r.status == ResultStatus::Failed) {
+        fmt::print(stderr, "nnbench: {} {}: failed: {}\n", r.benchmark, r.variant.name(),
+                   r.reason);
+      }
+    }
+  } reporter;
+  std::vector<Result> results;
+  try {
+    results = execute_plan(plan, config, &reporter, &g_stop_requested);
+  } catch (...) {
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+    throw;
+  }
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGTERM, previous_term);
+  if (g_stop_requested.load()) return kExitInterrupted;
+  std::size_t failed = 0;
+  for (const Result& r : results) failed += r.status == ResultStatus::Failed ? 1 : 0;
+  if (failed > 0) {
+    fmt::print(stderr, "nnbench: rank {} of {}: {} of {} variant(s) failed\n", job.rank,
+               job.world_size, failed, results.size());
+    return kExitFailures;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_command(RunCommandOptions options) {
@@ -165,6 +203,12 @@ int run_command(RunCommandOptions options) {
     }
     return kExitOk;
   }
+
+  // In a job of several ranks (nnbench launch, torchrun, srun), rank 0 writes the results: the
+  // distributed suites give every rank the job's figures (the slowest rank's time per sample,
+  // the job's throughput), and the other ranks only run their part and report failures.
+  const engine::DistributedEnvironment job = engine::distributed_environment_from_env();
+  if (job.rank != 0) return run_as_helper_rank(plan, config, job);
 
   RunInfo run_info;
   run_info.started_at = utc_timestamp_iso8601();

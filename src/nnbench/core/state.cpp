@@ -66,6 +66,12 @@ void State::set_timer(std::unique_ptr<Timer> timer) {
   timer_ = std::move(timer);
 }
 
+std::unique_ptr<Timer> State::take_timer() {
+  std::unique_ptr<Timer> taken = std::move(timer_);
+  timer_ = std::make_unique<SteadyTimer>();
+  return taken;
+}
+
 void State::add_memory_probe(std::unique_ptr<MemoryProbe> probe) {
   if (!probe) throw std::invalid_argument("State::add_memory_probe: null probe");
   memory_probes_.push_back(std::move(probe));

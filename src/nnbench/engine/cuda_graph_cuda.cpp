@@ -5,6 +5,9 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include <chrono>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/engine/cuda_graph.hpp"
@@ -17,6 +20,25 @@ struct CapturedForward::Captured {
   double capture_ms = 0;
 };
 
+namespace {
+
+// The stream every capture on a device runs on, taken from LibTorch's pool once per device and
+// kept for the process, as PyTorch's torch.cuda.graph keeps its default_capture_stream. cuBLAS
+// keeps a workspace per (handle, stream): a fresh pool stream per capture would leave one more
+// 32 MiB workspace allocated after every captured variant, and every later variant's memory
+// figures would carry the earlier ones'. A cache of handles, not state a benchmark can observe.
+c10::cuda::CUDAStream capture_stream(c10::DeviceIndex device) {
+  static std::mutex mutex;
+  static std::vector<std::optional<c10::cuda::CUDAStream>> streams;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto index = static_cast<std::size_t>(device);
+  if (streams.size() <= index) streams.resize(index + 1);
+  if (!streams[index]) streams[index] = c10::cuda::getStreamFromPool(false, device);
+  return *streams[index];
+}
+
+}  // namespace
+
 CapturedForward::CapturedForward(const std::function<torch::Tensor()>& forward,
                                  const torch::Device& device, int warmup)
     : captured_(std::make_unique<Captured>()) {
@@ -25,7 +47,7 @@ CapturedForward::CapturedForward(const std::function<torch::Tensor()>& forward,
   }
   const c10::cuda::CUDAGuard device_guard(device);
   const c10::cuda::CUDAStream caller = c10::cuda::getCurrentCUDAStream();
-  const c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool(false, device.index());
+  const c10::cuda::CUDAStream side = capture_stream(caller.device_index());
   // The side stream starts after everything the caller queued (the inputs' initialisation).
   at::cuda::CUDAEvent ready;
   ready.record(caller);

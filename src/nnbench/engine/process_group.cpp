@@ -1,8 +1,8 @@
-// ProcessGroup over c10d's TCPStore and ProcessGroupGloo (see process_group.hpp). Compiled with
-// USE_C10D_GLOO where CMake found Gloo's headers; without them the constructor says so.
+// ProcessGroup over c10d's stores, ProcessGroupGloo and (cuda build, nccl_backend_cuda.cpp)
+// ProcessGroupNCCL; see process_group.hpp. Compiled with USE_C10D_GLOO where CMake found Gloo's
+// headers; without them the constructor says so.
 #include "nnbench/engine/process_group.hpp"
 
-#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -10,86 +10,112 @@
 #include "nnbench/core/error.hpp"
 
 #ifdef USE_C10D_GLOO
+#include <torch/csrc/distributed/c10d/HashStore.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "nnbench/engine/nccl_backend.hpp"
 #endif
 
 namespace nnbench::engine {
-namespace {
-
-// The variable as an int, `fallback` where it is unset; InputError naming it otherwise.
-int integer_variable(const char* name, int fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || value < 0 || value > 1'000'000) {
-    throw InputError(
-        fmt::format("environment variable {}='{}': expected a whole number >= 0", name, text));
-  }
-  return static_cast<int>(value);
-}
-
-}  // namespace
-
-DistributedEnvironment distributed_environment_from_env() {
-  DistributedEnvironment environment;
-  environment.rank = integer_variable("RANK", 0);
-  environment.world_size = integer_variable("WORLD_SIZE", 1);
-  environment.local_rank = integer_variable("LOCAL_RANK", environment.rank);
-  environment.master_port = integer_variable("MASTER_PORT", environment.master_port);
-  if (const char* addr = std::getenv("MASTER_ADDR"); addr != nullptr && *addr != '\0') {
-    environment.master_addr = addr;
-  }
-  if (environment.world_size < 1 || environment.rank >= environment.world_size) {
-    throw InputError(fmt::format("environment: RANK={} is outside 0..WORLD_SIZE-1 (WORLD_SIZE={})",
-                                 environment.rank, environment.world_size));
-  }
-  if (environment.master_port < 1 || environment.master_port > 65535) {
-    throw InputError(
-        fmt::format("environment: MASTER_PORT={} is outside 1..65535", environment.master_port));
-  }
-  return environment;
-}
 
 #ifdef USE_C10D_GLOO
 
 bool gloo_available() { return true; }
 
+struct PendingCollective::Work {
+  c10::intrusive_ptr<c10d::Work> work;
+};
+
+void PendingCollective::wait() {
+  if (work_ && work_->work) work_->work->wait();
+}
+
 struct ProcessGroup::Backend {
-  c10::intrusive_ptr<c10d::TCPStore> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+  c10::intrusive_ptr<c10d::Backend> nccl;  // null without a CUDA device
+  int rank = 0;
+  int size = 1;
+
+  c10d::Backend& for_tensor(const torch::Tensor& tensor) const {
+    if (!tensor.is_cuda()) return *gloo;
+    if (!nccl) {
+      throw UnavailableError(
+          "process group: a CUDA tensor, but the group was made without a CUDA device");
+    }
+    return *nccl;
+  }
 };
 
 ProcessGroup::ProcessGroup(const DistributedEnvironment& environment,
-                           std::chrono::milliseconds timeout)
+                           std::chrono::milliseconds timeout, int cuda_device)
     : backend_(std::make_unique<Backend>()) {
+  backend_->rank = environment.rank;
+  backend_->size = environment.world_size;
   try {
-    c10d::TCPStoreOptions options;
-    options.port = static_cast<std::uint16_t>(environment.master_port);
-    options.isServer = environment.rank == 0;
-    options.numWorkers = environment.world_size;
-    options.timeout = timeout;
-    backend_->store = c10::make_intrusive<c10d::TCPStore>(environment.master_addr, options);
+    if (environment.world_size == 1) {
+      // A world of one needs no rendezvous, and binds no port.
+      backend_->store = c10::make_intrusive<c10d::HashStore>();
+    } else {
+      c10d::TCPStoreOptions options;
+      options.port = static_cast<std::uint16_t>(environment.master_port);
+      options.isServer = environment.rank == 0;
+      options.numWorkers = environment.world_size;
+      options.timeout = timeout;
+      backend_->store = c10::make_intrusive<c10d::TCPStore>(environment.master_addr, options);
+    }
     auto gloo = c10d::ProcessGroupGloo::Options::create();
     gloo->timeout = timeout;
-    gloo->devices.push_back(
-        c10d::ProcessGroupGloo::createDeviceForHostname(environment.master_addr));
-    backend_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(backend_->store, environment.rank,
-                                                                  environment.world_size, gloo);
+    gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(
+        environment.world_size == 1 ? std::string("127.0.0.1") : environment.master_addr));
+    backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
+        c10::make_intrusive<c10d::PrefixStore>("gloo", backend_->store), environment.rank,
+        environment.world_size, gloo);
   } catch (const std::exception& e) {
     throw Error(fmt::format("process group: rank {} of {} could not join through {}:{}: {}",
                             environment.rank, environment.world_size, environment.master_addr,
                             environment.master_port, e.what()));
   }
+  if (cuda_device >= 0) {
+    backend_->nccl =
+        make_nccl_backend(c10::make_intrusive<c10d::PrefixStore>("nccl", backend_->store),
+                          environment.rank, environment.world_size, cuda_device, timeout);
+  }
 }
 
-int ProcessGroup::rank() const { return backend_->group->getRank(); }
-int ProcessGroup::size() const { return backend_->group->getSize(); }
+int ProcessGroup::rank() const { return backend_->rank; }
+int ProcessGroup::size() const { return backend_->size; }
+
+std::string ProcessGroup::backend_for(const torch::Tensor& tensor) const {
+  return backend_->for_tensor(tensor).getBackendName();
+}
+
+namespace {
+
+c10::intrusive_ptr<c10d::Work> start_all_reduce(c10d::Backend& backend, torch::Tensor& tensor,
+                                                c10d::ReduceOp op) {
+  std::vector<at::Tensor> tensors{tensor};
+  c10d::AllreduceOptions options;
+  options.reduceOp = op;
+  return backend.allreduce(tensors, options);
+}
+
+}  // namespace
 
 void ProcessGroup::all_reduce_sum(torch::Tensor& tensor) {
-  std::vector<at::Tensor> tensors{tensor};
-  backend_->group->allreduce(tensors)->wait();
+  start_all_reduce(backend_->for_tensor(tensor), tensor, c10d::ReduceOp::SUM)->wait();
+}
+
+void ProcessGroup::all_reduce_max(torch::Tensor& tensor) {
+  start_all_reduce(backend_->for_tensor(tensor), tensor, c10d::ReduceOp::MAX)->wait();
+}
+
+PendingCollective ProcessGroup::all_reduce_sum_async(torch::Tensor& tensor) {
+  auto work = std::make_shared<PendingCollective::Work>();
+  work->work = start_all_reduce(backend_->for_tensor(tensor), tensor, c10d::ReduceOp::SUM);
+  return PendingCollective(std::move(work));
 }
 
 void ProcessGroup::all_gather(std::vector<torch::Tensor>& gathered, const torch::Tensor& tensor) {
@@ -97,26 +123,49 @@ void ProcessGroup::all_gather(std::vector<torch::Tensor>& gathered, const torch:
   for (int r = 0; r < size(); ++r) gathered.push_back(torch::empty_like(tensor));
   std::vector<std::vector<at::Tensor>> outputs{gathered};
   std::vector<at::Tensor> inputs{tensor};
-  backend_->group->allgather(outputs, inputs)->wait();
+  backend_->for_tensor(tensor).allgather(outputs, inputs)->wait();
   gathered = outputs.front();
+}
+
+void ProcessGroup::all_gather_into(torch::Tensor& output, const torch::Tensor& input) {
+  if (output.numel() != input.numel() * size()) {
+    throw Error(fmt::format("all_gather_into: output of {} elements for {} ranks of {}",
+                            output.numel(), size(), input.numel()));
+  }
+  at::Tensor in = input;
+  backend_->for_tensor(input)._allgather_base(output, in)->wait();
+}
+
+void ProcessGroup::reduce_scatter_sum(torch::Tensor& output, const torch::Tensor& input) {
+  if (input.numel() != output.numel() * size()) {
+    throw Error(fmt::format("reduce_scatter_sum: input of {} elements for {} ranks of {}",
+                            input.numel(), size(), output.numel()));
+  }
+  at::Tensor in = input;
+  c10d::ReduceScatterOptions options;
+  options.reduceOp = c10d::ReduceOp::SUM;
+  backend_->for_tensor(input)._reduce_scatter_base(output, in, options)->wait();
 }
 
 void ProcessGroup::broadcast(torch::Tensor& tensor, int root) {
   std::vector<at::Tensor> tensors{tensor};
   c10d::BroadcastOptions options;
   options.rootRank = root;
-  backend_->group->broadcast(tensors, options)->wait();
+  backend_->for_tensor(tensor).broadcast(tensors, options)->wait();
 }
 
-void ProcessGroup::barrier() { backend_->group->barrier()->wait(); }
+void ProcessGroup::barrier() { backend_->gloo->barrier()->wait(); }
 
 #else
 
 bool gloo_available() { return false; }
 
+struct PendingCollective::Work {};
+void PendingCollective::wait() {}
+
 struct ProcessGroup::Backend {};
 
-ProcessGroup::ProcessGroup(const DistributedEnvironment&, std::chrono::milliseconds) {
+ProcessGroup::ProcessGroup(const DistributedEnvironment&, std::chrono::milliseconds, int) {
   throw UnavailableError(
       "process group: this build has no Gloo headers (install Debian's libgloo-dev and "
       "reconfigure)");
@@ -124,8 +173,13 @@ ProcessGroup::ProcessGroup(const DistributedEnvironment&, std::chrono::milliseco
 
 int ProcessGroup::rank() const { return 0; }
 int ProcessGroup::size() const { return 1; }
+std::string ProcessGroup::backend_for(const torch::Tensor&) const { return "none"; }
 void ProcessGroup::all_reduce_sum(torch::Tensor&) {}
+void ProcessGroup::all_reduce_max(torch::Tensor&) {}
+PendingCollective ProcessGroup::all_reduce_sum_async(torch::Tensor&) { return PendingCollective({}); }
 void ProcessGroup::all_gather(std::vector<torch::Tensor>&, const torch::Tensor&) {}
+void ProcessGroup::all_gather_into(torch::Tensor&, const torch::Tensor&) {}
+void ProcessGroup::reduce_scatter_sum(torch::Tensor&, const torch::Tensor&) {}
 void ProcessGroup::broadcast(torch::Tensor&, int) {}
 void ProcessGroup::barrier() {}
 
