@@ -16,12 +16,10 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/dsl/ir.hpp"
-#include "nnbench/engine/model_builder.hpp"
-#include "nnbench/engine/model_zoo.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/inputs.hpp"
-#include "nnbench/suites/language_model.hpp"
 #include "nnbench/suites/memory_breakdown.hpp"
+#include "nnbench/suites/trainable_model.hpp"
 
 namespace {
 
@@ -53,11 +51,17 @@ class Memory final : public nnbench::Benchmark {
     const long long batch = state.get_int("batch_size");
     if (batch < 1) throw nnbench::InputError("axis 'batch_size': expected >= 1");
     const std::string model = state.get_string("model");
-    const std::vector<std::string>& zoo = engine::zoo_model_names();
-    const std::vector<std::int64_t> sample_shape =
-        std::find(zoo.begin(), zoo.end(), model) != zoo.end()
-            ? prepare_zoo_model(state, model, batch, dtype)
-            : prepare_language_model(state, model, batch, dtype);
+    nnbench::suites::TrainableModel trainable = nnbench::suites::make_trainable_model(
+        state, fs::path(NNBENCH_SOURCE_DIR) / "models", model, dtype, device_);
+    const nnbench::suites::TrainingBatch data =
+        nnbench::suites::make_training_batch(trainable, batch, dtype, device_, state.seed());
+    module_ = trainable.module;
+    step_ = trainable.step;
+    language_network_ = trainable.network;
+    input_ = data.input;
+    target_ = data.target;
+    state.set_label("model", trainable.name);
+    const std::vector<std::int64_t>& sample_shape = trainable.sample_shape;
 
     const nnbench::suites::MemoryBreakdown b = nnbench::suites::measure_memory_breakdown(
         module_->parameters(), step_, input_, target_, device_);
@@ -123,65 +127,6 @@ class Memory final : public nnbench::Benchmark {
   }
 
  private:
-  // A model of the language: its module, loss and optimizer as the file says, its estimate, and
-  // targets for its output (per sample: the network's output shape): class ids or values.
-  // Returns one sample's shape.
-  std::vector<std::int64_t> prepare_language_model(nnbench::State& state, const std::string& model,
-                                                   long long batch, torch::ScalarType dtype) {
-    namespace engine = nnbench::engine;
-    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
-        fs::path(NNBENCH_SOURCE_DIR) / "models", model, state.option("model"));
-    engine::BuiltModel built = engine::build_model(network, {state.seed()});
-    built.module->to(device_, dtype);
-    built.module->train();
-    module_ = built.module.ptr();
-    input_ = engine::example_input(network, batch).to(device_, dtype);
-    torch::manual_seed(state.seed());
-    std::vector<std::int64_t> output_shape{batch};
-    output_shape.insert(output_shape.end(), network.output_shape.begin(),
-                        network.output_shape.end());
-    if (network.loss == nnbench::dsl::ir::Loss::kSparseCategoricalCrossentropy) {
-      output_shape.pop_back();
-      target_ = torch::randint(network.output_shape.back(), output_shape, torch::kInt64);
-    } else {
-      target_ = torch::rand(output_shape).to(dtype);
-    }
-    target_ = target_.to(device_);
-    step_.forward = [built](const torch::Tensor& x) { return built.forward(x); };
-    step_.infer = [built](const torch::Tensor& x) { return built.infer(x); };
-    step_.loss = built.loss;
-    step_.make_optimizer = [built] { return built.make_optimizer(built.module->parameters()); };
-    language_network_ = network;
-    state.set_label("model", network.name);
-    return network.input_shape;
-  }
-
-  // A zoo model, random class ids as targets. Returns one sample's shape.
-  std::vector<std::int64_t> prepare_zoo_model(nnbench::State& state, const std::string& model,
-                                              long long batch, torch::ScalarType dtype) {
-    namespace engine = nnbench::engine;
-    const engine::ZooModel zoo = engine::make_zoo_model(model, {.seed = state.seed()});
-    zoo.module->to(device_, dtype);
-    zoo.module->train();
-    module_ = zoo.module;
-    std::vector<std::int64_t> shape{batch};
-    shape.insert(shape.end(), zoo.sample_shape.begin(), zoo.sample_shape.end());
-    torch::manual_seed(state.seed());
-    input_ = torch::randn(shape).to(device_, dtype);
-    target_ = torch::randint(zoo.classes, {batch}, torch::kInt64).to(device_);
-    step_.forward = zoo.forward;
-    step_.infer = zoo.forward;
-    step_.loss = [](const torch::Tensor& logits, const torch::Tensor& target) {
-      return torch::nn::functional::cross_entropy(logits, target);
-    };
-    step_.make_optimizer = [module = zoo.module] {
-      return std::make_unique<torch::optim::Adam>(module->parameters(),
-                                                  torch::optim::AdamOptions(1e-3));
-    };
-    state.set_label("model", model);
-    return zoo.sample_shape;
-  }
-
   torch::Device device_{torch::kCPU};
   std::shared_ptr<torch::nn::Module> module_;
   nnbench::suites::TrainingStep step_;

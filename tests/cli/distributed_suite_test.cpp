@@ -1,13 +1,16 @@
 // The distributed suites end to end on the CPU: nnbench launch starts two ranks on loopback
-// (Gloo), rank 0 alone writes the results, and a rank that dies leaves no result that looks
-// complete.
+// (Gloo), rank 0 alone writes the results, a rank that dies leaves no result that looks
+// complete, and data-parallel training follows one process's loss trajectory.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -101,6 +104,67 @@ TEST(AllreduceSuite, ARankThatDies_FailsTheJob_AndLeavesNoCompleteResult) {
   EXPECT_NE(r.err.find("rank 1 exited with code 5: rank one lost its GPU"), std::string::npos)
       << r.err;
   EXPECT_TRUE(only_run_dir(out).empty()) << "a run directory that looks complete";
+}
+
+// The loss of every step of a run's only ddp_train variant.
+std::vector<double> loss_trajectory(const fs::path& out) {
+  const auto json = nlohmann::json::parse(read_text(only_run_dir(out) / "ddp_train.json"));
+  for (const auto& s : json["benchmark_scenarios"]) {
+    if (s["variant"].contains("derived")) continue;
+    EXPECT_EQ(s["status"], "ok") << s["reason"];
+    return s["measurements"]["loss_per_step"]["samples"].get<std::vector<double>>();
+  }
+  return {};
+}
+
+TEST(DdpTrainSuite, TwoRanks_FollowOneProcessOnTheConcatenatedBatch) {
+  TempDir tmp;
+  // No dropout: its masks are drawn per rank, so only a deterministic model can match. Plain SGD:
+  // Adam's normalised steps would hide gradients summed rather than averaged.
+  const fs::path model = tmp.path() / "twolayer.nn";
+  std::ofstream(model) << R"(network TwoLayer {
+  input: (28, 28, 1)
+  layers:
+    Flatten()
+    Dense(64, "relu")
+    Output(10, "softmax")
+  loss: "sparse_categorical_crossentropy"
+  optimizer: SGD(learning_rate=0.1)
+}
+)";
+  const std::string common = " --axis model=twolayer --option model='" + model.string() +
+                             "' --warmup 2 --iterations 5 --no-history --quiet";
+  std::string binary = "'";
+  binary += NNBENCH_BINARY;
+  binary += "'";
+  const auto one = run_nnbench("run --suite ddp-train --axis batch_size=48 --axis processes=1" +
+                                   common + " --output-dir '" + (tmp.path() / "one").string() + "'",
+                               tmp.path());
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  for (const char* overlap : {"true", "false"}) {
+    const fs::path out = tmp.path() / (std::string("two-") + overlap);
+    const auto two = run_nnbench(
+        launch_two(binary + " run --suite ddp-train --axis batch_size=24 --axis processes=2" +
+                   common + " --option ddp_overlap=" + overlap + " --output-dir '" + out.string() +
+                   "'"),
+        tmp.path());
+    ASSERT_EQ(two.exit_code, 0) << two.err;
+    const std::vector<double> single = loss_trajectory(tmp.path() / "one");
+    const std::vector<double> parallel = loss_trajectory(out);
+    ASSERT_EQ(single.size(), 7U);  // warm-up and measured steps
+    ASSERT_EQ(parallel.size(), single.size());
+    for (std::size_t step = 0; step < single.size(); ++step) {
+      EXPECT_NEAR(parallel[step], single[step], 1e-5 * std::abs(single[step]) + 1e-6)
+          << "step " << step << ", overlap " << overlap;
+    }
+    EXPECT_LT(single.back(), single.front());  // it trains
+    const auto json = nlohmann::json::parse(read_text(only_run_dir(out) / "ddp_train.json"));
+    const auto& m = json["benchmark_scenarios"][0]["measurements"];
+    EXPECT_EQ(m["gradient_bytes"]["value"].get<double>(), (784 * 64 + 64 + 64 * 10 + 10) * 4.0);
+    for (const char* split : {"compute_ms", "communication_ms", "exposed_communication_ms"}) {
+      EXPECT_TRUE(m.contains(split)) << split;
+    }
+  }
 }
 
 }  // namespace

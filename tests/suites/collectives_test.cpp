@@ -28,19 +28,18 @@ TEST(Collectives, Names_RoundTrip_AndAnUnknownOneIsBadInput) {
 
 TEST(Collectives, Sizes_AreWholeElementsPerRank_AsNcclTestsQuotesThem) {
   const torch::Device cpu(torch::kCPU);
-  EXPECT_EQ(CollectiveBuffers(Collective::AllReduce, 1000, torch::kFloat32, cpu, 0, 3)
-                .message_bytes(),
-            1000);
+  EXPECT_EQ(
+      CollectiveBuffers(Collective::AllReduce, 1000, torch::kFloat32, cpu, 0, 3).message_bytes(),
+      1000);
   // 1000 bytes over 3 ranks of fp32: 83 elements each, 996 bytes gathered or scattered.
-  EXPECT_EQ(CollectiveBuffers(Collective::AllGather, 1000, torch::kFloat32, cpu, 0, 3)
-                .message_bytes(),
-            996);
+  EXPECT_EQ(
+      CollectiveBuffers(Collective::AllGather, 1000, torch::kFloat32, cpu, 0, 3).message_bytes(),
+      996);
   EXPECT_EQ(CollectiveBuffers(Collective::ReduceScatter, 1000, torch::kFloat32, cpu, 2, 3)
                 .message_bytes(),
             996);
-  EXPECT_EQ(CollectiveBuffers(Collective::Broadcast, 1, torch::kBFloat16, cpu, 0, 2)
-                .message_bytes(),
-            2);
+  EXPECT_EQ(
+      CollectiveBuffers(Collective::Broadcast, 1, torch::kBFloat16, cpu, 0, 2).message_bytes(), 2);
 }
 
 TEST(Collectives, ACollectiveThatDidNothing_FailsTheCheck_NamingTheElement) {

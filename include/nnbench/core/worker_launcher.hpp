@@ -27,7 +27,10 @@ struct LaunchPlan {
 // node rank outside 0..nnodes-1, a port outside 1..65535, a negative timeout).
 void validate_launch_plan(const LaunchPlan& plan);
 
-// The environment entries ("NAME=value") of one worker, beyond those it inherits.
+// The environment entries ("NAME=value") of one worker, beyond those it inherits: torchrun's
+// variables, and, where the launcher's environment has no OMP_NUM_THREADS, an even share of the
+// node's cores (at least 1), so N workers' thread pools do not oversubscribe the CPU (torchrun
+// sets 1).
 std::vector<std::string> worker_environment(const LaunchPlan& plan, int local_rank);
 
 struct WorkerOutcome {

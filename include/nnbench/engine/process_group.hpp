@@ -7,8 +7,8 @@
 
 #include <chrono>
 #include <memory>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/types.h>
@@ -49,6 +49,10 @@ class ProcessGroup {
 
   int rank() const;
   int size() const;
+  // A group of ranks 0..count-1 of this one, over the same store (no new rendezvous address):
+  // called by exactly those ranks, in the same order of calls. The data-parallel suite measures
+  // 1..N processes inside one job with it.
+  std::unique_ptr<ProcessGroup> first_ranks(int count);
   // "gloo" for CPU tensors, "nccl" for CUDA tensors.
   std::string backend_for(const torch::Tensor& tensor) const;
 
@@ -70,6 +74,7 @@ class ProcessGroup {
 
  private:
   struct Backend;
+  explicit ProcessGroup(std::unique_ptr<Backend> backend);
   std::unique_ptr<Backend> backend_;
 };
 

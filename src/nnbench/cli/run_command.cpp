@@ -159,8 +159,7 @@ int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfi
     void on_variant_start(std::size_t, std::size_t, const std::string&, const Variant&) override {}
     void on_variant_end(std::size_t, std::size_t, const Result& r) override {
       if (r.status == ResultStatus::Failed) {
-        fmt::print(stderr, "nnbench: {} {}: failed: {}\n", r.benchmark, r.variant.name(),
-                   r.reason);
+        fmt::print(stderr, "nnbench: {} {}: failed: {}\n", r.benchmark, r.variant.name(), r.reason);
       }
     }
   } reporter;

@@ -10,11 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -181,13 +185,19 @@ void validate_launch_plan(const LaunchPlan& plan) {
 
 std::vector<std::string> worker_environment(const LaunchPlan& plan, int local_rank) {
   const int world = plan.nnodes * plan.nproc_per_node;
-  return {fmt::format("RANK={}", plan.node_rank * plan.nproc_per_node + local_rank),
-          fmt::format("LOCAL_RANK={}", local_rank),
-          fmt::format("WORLD_SIZE={}", world),
-          fmt::format("LOCAL_WORLD_SIZE={}", plan.nproc_per_node),
-          fmt::format("GROUP_RANK={}", plan.node_rank),
-          fmt::format("MASTER_ADDR={}", plan.master_addr),
-          fmt::format("MASTER_PORT={}", plan.master_port)};
+  std::vector<std::string> entries{
+      fmt::format("RANK={}", plan.node_rank * plan.nproc_per_node + local_rank),
+      fmt::format("LOCAL_RANK={}", local_rank),
+      fmt::format("WORLD_SIZE={}", world),
+      fmt::format("LOCAL_WORLD_SIZE={}", plan.nproc_per_node),
+      fmt::format("GROUP_RANK={}", plan.node_rank),
+      fmt::format("MASTER_ADDR={}", plan.master_addr),
+      fmt::format("MASTER_PORT={}", plan.master_port)};
+  if (const char* threads = std::getenv("OMP_NUM_THREADS"); threads == nullptr || *threads == 0) {
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    entries.push_back(fmt::format("OMP_NUM_THREADS={}", std::max(1, cores / plan.nproc_per_node)));
+  }
+  return entries;
 }
 
 LaunchOutcome launch_workers(const LaunchPlan& plan) {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 
-#include "nnbench/engine/nccl_backend.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/engine/nccl_backend.hpp"
 #include "nnbench/engine/process_group.hpp"
 
 namespace nnbench::engine {
@@ -15,9 +15,10 @@ c10::intrusive_ptr<c10d::Backend> make_nccl_backend(const c10::intrusive_ptr<c10
                                                     int rank, int size, int device,
                                                     std::chrono::milliseconds timeout) {
   if (device >= static_cast<int>(c10::cuda::device_count())) {
-    throw UnavailableError(fmt::format("NCCL: rank {} asks for CUDA device {}, and this machine "
-                                       "has {}",
-                                       rank, device, static_cast<int>(c10::cuda::device_count())));
+    throw UnavailableError(
+        fmt::format("NCCL: rank {} asks for CUDA device {}, and this machine "
+                    "has {}",
+                    rank, device, static_cast<int>(c10::cuda::device_count())));
   }
   c10::cuda::set_device(static_cast<c10::DeviceIndex>(device));
   auto options = c10d::ProcessGroupNCCL::Options::create();

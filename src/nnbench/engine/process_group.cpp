@@ -3,6 +3,7 @@
 // headers; without them the constructor says so.
 #include "nnbench/engine/process_group.hpp"
 
+#include <map>
 #include <string>
 
 #include <fmt/format.h>
@@ -38,6 +39,29 @@ struct ProcessGroup::Backend {
   c10::intrusive_ptr<c10d::Backend> nccl;  // null without a CUDA device
   int rank = 0;
   int size = 1;
+  int cuda_device = -1;
+  std::string address;  // for messages
+  std::chrono::milliseconds timeout{0};
+  std::map<int, int> subgroups_made;  // by rank count, for their stores' prefixes
+
+  // Gloo (and NCCL where there is a CUDA device) over `store`; Error naming the address.
+  void join(const c10::intrusive_ptr<c10d::Store>& over, const std::string& gloo_host) {
+    store = over;
+    try {
+      auto options = c10d::ProcessGroupGloo::Options::create();
+      options->timeout = timeout;
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(gloo_host));
+      gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
+          c10::make_intrusive<c10d::PrefixStore>("gloo", store), rank, size, options);
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("process group: rank {} of {} could not join through {}: {}", rank,
+                              size, address, e.what()));
+    }
+    if (cuda_device >= 0) {
+      nccl = make_nccl_backend(c10::make_intrusive<c10d::PrefixStore>("nccl", store), rank, size,
+                               cuda_device, timeout);
+    }
+  }
 
   c10d::Backend& for_tensor(const torch::Tensor& tensor) const {
     if (!tensor.is_cuda()) return *gloo;
@@ -54,35 +78,48 @@ ProcessGroup::ProcessGroup(const DistributedEnvironment& environment,
     : backend_(std::make_unique<Backend>()) {
   backend_->rank = environment.rank;
   backend_->size = environment.world_size;
+  backend_->cuda_device = cuda_device;
+  backend_->timeout = timeout;
+  backend_->address = fmt::format("{}:{}", environment.master_addr, environment.master_port);
+  c10::intrusive_ptr<c10d::Store> store;
   try {
     if (environment.world_size == 1) {
-      // A world of one needs no rendezvous, and binds no port.
-      backend_->store = c10::make_intrusive<c10d::HashStore>();
+      store = c10::make_intrusive<c10d::HashStore>();  // no rendezvous, no port
     } else {
       c10d::TCPStoreOptions options;
       options.port = static_cast<std::uint16_t>(environment.master_port);
       options.isServer = environment.rank == 0;
       options.numWorkers = environment.world_size;
       options.timeout = timeout;
-      backend_->store = c10::make_intrusive<c10d::TCPStore>(environment.master_addr, options);
+      store = c10::make_intrusive<c10d::TCPStore>(environment.master_addr, options);
     }
-    auto gloo = c10d::ProcessGroupGloo::Options::create();
-    gloo->timeout = timeout;
-    gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(
-        environment.world_size == 1 ? std::string("127.0.0.1") : environment.master_addr));
-    backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
-        c10::make_intrusive<c10d::PrefixStore>("gloo", backend_->store), environment.rank,
-        environment.world_size, gloo);
   } catch (const std::exception& e) {
-    throw Error(fmt::format("process group: rank {} of {} could not join through {}:{}: {}",
-                            environment.rank, environment.world_size, environment.master_addr,
-                            environment.master_port, e.what()));
+    throw Error(fmt::format("process group: rank {} of {} could not join through {}: {}",
+                            environment.rank, environment.world_size, backend_->address, e.what()));
   }
-  if (cuda_device >= 0) {
-    backend_->nccl =
-        make_nccl_backend(c10::make_intrusive<c10d::PrefixStore>("nccl", backend_->store),
-                          environment.rank, environment.world_size, cuda_device, timeout);
+  backend_->join(store,
+                 environment.world_size == 1 ? std::string("127.0.0.1") : environment.master_addr);
+}
+
+ProcessGroup::ProcessGroup(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
+
+std::unique_ptr<ProcessGroup> ProcessGroup::first_ranks(int count) {
+  if (count < 1 || count > size() || rank() >= count) {
+    throw Error(fmt::format("process group: rank {} cannot join a group of the first {} of {}",
+                            rank(), count, size()));
   }
+  const int made = backend_->subgroups_made[count]++;
+  auto sub = std::make_unique<Backend>();
+  sub->rank = rank();
+  sub->size = count;
+  sub->cuda_device = backend_->cuda_device;
+  sub->timeout = backend_->timeout;
+  sub->address = backend_->address;
+  const std::string host = backend_->address.substr(0, backend_->address.rfind(':'));
+  sub->join(c10::make_intrusive<c10d::PrefixStore>(fmt::format("first{}.{}", count, made),
+                                                   backend_->store),
+            host);
+  return std::unique_ptr<ProcessGroup>(new ProcessGroup(std::move(sub)));
 }
 
 int ProcessGroup::rank() const { return backend_->rank; }
@@ -165,6 +202,9 @@ void PendingCollective::wait() {}
 
 struct ProcessGroup::Backend {};
 
+ProcessGroup::ProcessGroup(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
+std::unique_ptr<ProcessGroup> ProcessGroup::first_ranks(int) { return nullptr; }
+
 ProcessGroup::ProcessGroup(const DistributedEnvironment&, std::chrono::milliseconds, int) {
   throw UnavailableError(
       "process group: this build has no Gloo headers (install Debian's libgloo-dev and "
@@ -176,7 +216,9 @@ int ProcessGroup::size() const { return 1; }
 std::string ProcessGroup::backend_for(const torch::Tensor&) const { return "none"; }
 void ProcessGroup::all_reduce_sum(torch::Tensor&) {}
 void ProcessGroup::all_reduce_max(torch::Tensor&) {}
-PendingCollective ProcessGroup::all_reduce_sum_async(torch::Tensor&) { return PendingCollective({}); }
+PendingCollective ProcessGroup::all_reduce_sum_async(torch::Tensor&) {
+  return PendingCollective({});
+}
 void ProcessGroup::all_gather(std::vector<torch::Tensor>&, const torch::Tensor&) {}
 void ProcessGroup::all_gather_into(torch::Tensor&, const torch::Tensor&) {}
 void ProcessGroup::reduce_scatter_sum(torch::Tensor&, const torch::Tensor&) {}

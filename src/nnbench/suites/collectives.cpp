@@ -42,10 +42,14 @@ Collective parse_collective(const std::string& name) {
 
 std::string collective_name(Collective collective) {
   switch (collective) {
-    case Collective::AllReduce: return "all_reduce";
-    case Collective::AllGather: return "all_gather";
-    case Collective::ReduceScatter: return "reduce_scatter";
-    case Collective::Broadcast: return "broadcast";
+    case Collective::AllReduce:
+      return "all_reduce";
+    case Collective::AllGather:
+      return "all_gather";
+    case Collective::ReduceScatter:
+      return "reduce_scatter";
+    case Collective::Broadcast:
+      return "broadcast";
   }
   return "unknown";
 }
@@ -53,17 +57,20 @@ std::string collective_name(Collective collective) {
 double bus_bandwidth_factor(Collective collective, int ranks) {
   const double n = ranks;
   switch (collective) {
-    case Collective::AllReduce: return 2.0 * (n - 1) / n;
+    case Collective::AllReduce:
+      return 2.0 * (n - 1) / n;
     case Collective::AllGather:
-    case Collective::ReduceScatter: return (n - 1) / n;
-    case Collective::Broadcast: return 1.0;
+    case Collective::ReduceScatter:
+      return (n - 1) / n;
+    case Collective::Broadcast:
+      return 1.0;
   }
   return 1.0;
 }
 
 CollectiveBuffers::CollectiveBuffers(Collective collective, std::int64_t message_bytes,
-                                     torch::ScalarType dtype, const torch::Device& device,
-                                     int rank, int ranks)
+                                     torch::ScalarType dtype, const torch::Device& device, int rank,
+                                     int ranks)
     : collective_(collective), rank_(rank) {
   const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype));
   const auto on_device = [&](const torch::Tensor& values) {
@@ -116,10 +123,18 @@ void CollectiveBuffers::prepare() {
 
 void CollectiveBuffers::run(engine::ProcessGroup& group) {
   switch (collective_) {
-    case Collective::AllReduce: group.all_reduce_sum(input_); break;
-    case Collective::Broadcast: group.broadcast(input_, 0); break;
-    case Collective::AllGather: group.all_gather_into(output_, input_); break;
-    case Collective::ReduceScatter: group.reduce_scatter_sum(output_, input_); break;
+    case Collective::AllReduce:
+      group.all_reduce_sum(input_);
+      break;
+    case Collective::Broadcast:
+      group.broadcast(input_, 0);
+      break;
+    case Collective::AllGather:
+      group.all_gather_into(output_, input_);
+      break;
+    case Collective::ReduceScatter:
+      group.reduce_scatter_sum(output_, input_);
+      break;
   }
 }
 

@@ -32,7 +32,8 @@ engine::ProcessGroup& job_process_group(const State& state, const torch::Device&
     if (cuda_device >= 0 && cuda_device != group_cuda_device) {
       throw InputError(fmt::format(
           "this process joined its job's process group on {}, and a later benchmark asks for {}",
-          group_cuda_device < 0 ? std::string("the CPU") : fmt::format("cuda:{}", group_cuda_device),
+          group_cuda_device < 0 ? std::string("the CPU")
+                                : fmt::format("cuda:{}", group_cuda_device),
           device.str()));
     }
     return *group;
