@@ -17,7 +17,9 @@
 # GPU tests, the decode step's kernels part by part (nnbench_decode_kernels --step) and llama2-7b
 # at batch 1 in fp16, graph and kernel modes, no CPU labels; =memory the GPU tests, the memory
 # suite (language and zoo models, three dtypes), cnn's layer profile and the scaling MLP per
-# dtype, no CPU labels; =cpulabel the build and CPU labels.
+# dtype, no CPU labels; =dist the GPU tests, the graph-mode scaling sweep, the allreduce and
+# ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =cpulabel the
+# build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -145,6 +147,17 @@ if [[ -x "${build}/nnbench" ]]; then
     say "run ${label}: exit ${rc} ($(elapsed $t)): nnbench run --device cuda $*"
     return ${rc}
   }
+  # nb_launch LABEL NPROC DEVICE ARGS...: nnbench launch of NPROC ranks, each running nnbench run
+  # on DEVICE with ARGS; rank 0 writes the results.
+  nb_launch() {
+    local label="$1" nproc="$2" device="$3"; shift 3
+    local t=${SECONDS}
+    "${build}/nnbench" launch --nproc-per-node "${nproc}" --timeout 300 -- "${build}/nnbench" run \
+      --device "${device}" --output-dir "${work}/results" "$@" >"${work}/logs/run-${label}.log" 2>&1
+    local rc=$?
+    say "run ${label}: exit ${rc} ($(elapsed $t)): nnbench launch --nproc-per-node ${nproc} -- nnbench run --device ${device} $*"
+    return ${rc}
+  }
   data="${root}/.data/fashion-mnist"
   if [[ "${subset}" == cpulabel ]]; then
     :  # the build and the CPU labels only
@@ -177,6 +190,26 @@ if [[ -x "${build}/nnbench" ]]; then
     nb_run layers --include layer_profile --quick --axis model=cnn --axis batch_size=32 || status=1
     nb_run scaling --include mlp_inference --quick --axis hidden_dim=1024,2048,4096,8192 \
       --axis dtype=fp32,fp16,bf16 --axis batch_size=1,256 --axis mode=graph || status=1
+  elif [[ "${subset}" == dist ]]; then
+    # Issue 7: the graph-mode scaling sweep, whose device peaks must no longer carry the cuBLAS
+    # workspaces of earlier variants (one capture stream per device).
+    nb_run scaling --include mlp_inference --quick --axis hidden_dim=1024,2048,4096,8192 \
+      --axis dtype=fp32,fp16,bf16 --axis batch_size=1,256 --axis mode=graph || status=1
+    # The sweep's last variant again in a process of its own: the same device peak, byte for byte?
+    nb_run scaling-alone --include mlp_inference --quick --axis hidden_dim=8192 --axis dtype=bf16 \
+      --axis batch_size=256 --axis mode=graph || status=1
+    # Issue 8 on one GPU: NCCL collectives in a job of one rank (checked results, the NCCL path),
+    # and data-parallel training's one-process baseline for resnet50.
+    nb_launch allreduce-nccl 1 cuda --suite allreduce --axis dtype=bf16 \
+      --axis collective=all_reduce,all_gather,reduce_scatter,broadcast \
+      --axis size_bytes=1024,1048576,67108864,1073741824 || status=1
+    nb_launch ddp-gpu 1 cuda --suite ddp-train --quick --axis model=resnet50 \
+      --axis dtype=fp32,bf16 --axis batch_size=64 || status=1
+    # Gloo on this host's CPUs: two ranks on loopback.
+    nb_launch allreduce-gloo 2 cpu --suite allreduce --axis collective=all_reduce,all_gather \
+      --axis size_bytes=1024,1048576,67108864 || status=1
+    nb_launch ddp-cpu 2 cpu --suite ddp-train --quick --axis model=simple_mlp,cnn \
+      --axis batch_size=64 || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -212,7 +245,7 @@ if [[ -x "${build}/nnbench" ]]; then
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
-        "${subset}" != memory ]]; then
+        "${subset}" != memory && "${subset}" != dist ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -258,7 +291,7 @@ if [[ -x "${build}/nnbench" ]]; then
   # The CPU labels last, in what is left of the budget: the GPU figures matter most here.
   t=${SECONDS}
   left=$((budget_s - SECONDS))
-  if [[ "${subset}" == kernels || "${subset}" == memory ]]; then
+  if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \
