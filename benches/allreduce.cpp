@@ -75,6 +75,12 @@ class Collectives final : public nnbench::Benchmark {
     state.set_label("world_size", std::to_string(group_->size()));
     state.set_label("message_size", size_text(buffers_->message_bytes()));
     state.set_label("device", device.str());
+    if (group_->size() == 1) {
+      state.add_note(
+          "a job of one rank: the collective moves no data between ranks (all_reduce and "
+          "broadcast in place are no-ops), so time and bandwidths are the call's overhead; run "
+          "it under nnbench launch --nproc-per-node N");
+    }
   }
 
   void adjust_measurement(const nnbench::State& /*state*/,
