@@ -18,8 +18,8 @@
 # at batch 1 in fp16, graph and kernel modes, no CPU labels; =memory the GPU tests, the memory
 # suite (language and zoo models, three dtypes), cnn's layer profile and the scaling MLP per
 # dtype, no CPU labels; =dist the GPU tests, the graph-mode scaling sweep, the allreduce and
-# ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =cpulabel the
-# build and CPU labels.
+# ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =frameworks the
+# cross-framework suite and cnn's layer profile, no tests; =cpulabel the build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -126,7 +126,7 @@ fi
 
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
-  if [[ "${subset}" != gen7b && "${subset}" != cpulabel ]]; then
+  if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks ]]; then
     t=${SECONDS}
     timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
       >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
@@ -210,6 +210,13 @@ if [[ -x "${build}/nnbench" ]]; then
       --axis size_bytes=1024,1048576,67108864 || status=1
     nb_launch ddp-cpu 2 cpu --suite ddp-train --quick --axis model=simple_mlp,cnn \
       --axis batch_size=64 || status=1
+  elif [[ "${subset}" == frameworks ]]; then
+    # Issue 9: the language's seed models in-process (LibTorch) and in PyTorch's Python runtime.
+    nb_run frameworks --suite cross-framework --models simple_mlp,cnn,deep_mlp \
+      --backends torch,pytorch --axis mode=inference,train --axis batch_size=32,256 \
+      --iterations 50 || status=1
+    # Issue 7: the layer profile on the GPU, after its warm-up fix.
+    nb_run layers --include layer_profile --quick --axis model=cnn --axis batch_size=32 || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -245,7 +252,7 @@ if [[ -x "${build}/nnbench" ]]; then
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
-        "${subset}" != memory && "${subset}" != dist ]]; then
+        "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -291,7 +298,8 @@ if [[ -x "${build}/nnbench" ]]; then
   # The CPU labels last, in what is left of the budget: the GPU figures matter most here.
   t=${SECONDS}
   left=$((budget_s - SECONDS))
-  if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ]]; then
+  if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ||
+        "${subset}" == frameworks ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \

@@ -65,8 +65,8 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
   r = run_nnbench("run --suite dsl-vs-native --backends jax --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "nnbench: error: --backends 'jax': this nnbench runs the torch backend (in-process "
-            "LibTorch) only\n");
+            "nnbench: error: --backends 'jax': this nnbench runs torch (in-process LibTorch) and "
+            "pytorch (PyTorch's Python runtime, suite cross-framework)\n");
   r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
 }

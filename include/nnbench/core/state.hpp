@@ -51,6 +51,16 @@ class State {
     return nnbench::count_option(options_, key, fallback);
   }
 
+  // The warm-up and measured iteration counts the run asks for (--warmup, --iterations; in
+  // adaptive mode its minimum sample count), for benchmarks whose work runs elsewhere and reports
+  // its samples (a framework's worker process). Set by the runner before setup().
+  void set_requested_iterations(int warmup, int iterations) {
+    requested_warmup_ = warmup;
+    requested_iterations_ = iterations;
+  }
+  int requested_warmup() const { return requested_warmup_; }
+  int requested_iterations() const { return requested_iterations_; }
+
   // The timer the harness uses for this variant; host steady clock unless set in setup().
   Timer& timer() { return *timer_; }
   void set_timer(std::unique_ptr<Timer> timer);
@@ -101,6 +111,7 @@ class State {
   std::map<std::string, std::string> labels_;
   std::vector<ExtraMetric> extra_metrics_;
   std::vector<std::string> notes_;
+  int requested_warmup_ = 3, requested_iterations_ = 10;
 };
 
 }  // namespace nnbench

@@ -105,6 +105,10 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
   const std::int64_t begin_ns = steady_now_ns();
 
   State state(variant, config.device, config.seed, config.quick, config.options);
+  state.set_requested_iterations(config.measurement.warmup_iterations,
+                                 config.measurement.mode == SamplingMode::Fixed
+                                     ? config.measurement.iterations
+                                     : std::max(config.measurement.min_samples, 10));
   ProcessMemoryProbe host_memory;
   bool set_up = false;
   try {

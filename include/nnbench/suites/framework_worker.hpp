@@ -1,0 +1,31 @@
+// A framework's own runtime as a worker process (issue 9's protocol): nnbench starts it, the
+// worker runs warm-up and measured iterations itself with the framework's own synchronisation,
+// and streams JSON lines on standard output, one object per line:
+//   {"meta": {...}}         facts about the worker (framework, version, parameters, ...)
+//   {"sample_ns": T}        one measured iteration, in order
+//   {"done": true}          the end
+//   {"unavailable": REASON} the framework is not there (instead of all of the above)
+// nnbench computes every statistic from the raw samples, so all backends are treated alike.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nnbench::suites {
+
+struct WorkerReport {
+  std::map<std::string, std::string> meta;  // values as text (numbers printed as JSON)
+  std::vector<double> samples_ns;
+};
+
+// Runs `command` (argv; the first is looked up on PATH) and reads its report. Throws
+// UnavailableError with the worker's reason for {"unavailable": ...}; Error naming the command
+// and ending with the last lines of its standard error when it exits non-zero or by a signal,
+// runs past `timeout` (it is killed), prints a line that is not the protocol (quoted), or ends
+// without {"done": true}.
+WorkerReport run_framework_worker(const std::vector<std::string>& command,
+                                  std::chrono::milliseconds timeout);
+
+}  // namespace nnbench::suites

@@ -1,0 +1,170 @@
+// run_framework_worker: fork/exec with both output pipes polled against a deadline.
+#include "nnbench/suites/framework_worker.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "nnbench/core/error.hpp"
+
+namespace nnbench::suites {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The last `count` non-empty lines of `text`, joined with " | ".
+std::string tail_lines(const std::string& text, std::size_t count) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  std::string joined;
+  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
+    joined += (joined.empty() ? "" : " | ") + lines[i];
+  }
+  return joined.empty() ? "(nothing on standard error)" : joined;
+}
+
+std::string quoted(const std::string& line) {
+  return "'" + (line.size() > 200 ? line.substr(0, 197) + "..." : line) + "'";
+}
+
+}  // namespace
+
+WorkerReport run_framework_worker(const std::vector<std::string>& command,
+                                  std::chrono::milliseconds timeout) {
+  if (command.empty()) throw Error("framework worker: no command");
+  const std::string name = command.front();
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw Error(
+        fmt::format("framework worker {}: cannot make pipes: {}", name, std::strerror(errno)));
+  }
+  std::vector<std::string> arguments = command;
+  std::vector<char*> argv;
+  for (std::string& a : arguments) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw Error(fmt::format("framework worker {}: cannot fork", name));
+  if (pid == 0) {
+    setpgid(0, 0);  // its own process group: a timeout kills what it started too
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    execvp(argv[0], argv.data());
+    const std::string message = "cannot run '" + name + "': " + std::strerror(errno) + "\n";
+    [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, message.data(), message.size());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+
+  std::string out, err;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  const auto deadline = Clock::now() + timeout;
+  bool timed_out = false;
+  int open_pipes = 2;
+  char buffer[65536];
+  while (open_pipes > 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(std::min<long long>(left, 1000))) < 0 && errno != EINTR) {
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_pipes;
+      }
+    }
+  }
+  for (const pollfd& f : fds) {
+    if (f.fd >= 0) close(f.fd);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string stderr_tail = tail_lines(err, 3);
+  if (timed_out) {
+    throw Error(fmt::format("framework worker {} ran past its timeout of {} s and was killed: {}",
+                            name, timeout.count() / 1000.0, stderr_tail));
+  }
+
+  WorkerReport report;
+  bool done = false;
+  std::size_t start = 0;
+  while (start < out.size()) {
+    const auto end = out.find('\n', start);
+    const std::string line =
+        out.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? out.size() : end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) {
+      throw Error(
+          fmt::format("framework worker {} printed a line that is not nnbench's worker "
+                      "protocol: {}",
+                      name, quoted(line)));
+    }
+    if (record.contains("unavailable")) {
+      throw UnavailableError(record["unavailable"].is_string()
+                                 ? record["unavailable"].get<std::string>()
+                                 : record["unavailable"].dump());
+    } else if (record.contains("meta") && record["meta"].is_object()) {
+      for (const auto& [key, value] : record["meta"].items()) {
+        report.meta[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+    } else if (record.contains("sample_ns") && record["sample_ns"].is_number()) {
+      const double ns = record["sample_ns"].get<double>();
+      if (!(ns > 0)) {
+        throw Error(fmt::format("framework worker {} reported a sample of {} ns", name, ns));
+      }
+      report.samples_ns.push_back(ns);
+    } else if (record.contains("done")) {
+      done = true;
+    } else {
+      throw Error(fmt::format("framework worker {} printed a record nnbench does not know: {}",
+                              name, quoted(line)));
+    }
+  }
+  if (WIFSIGNALED(status)) {
+    throw Error(fmt::format("framework worker {} was killed by signal {}: {}", name,
+                            WTERMSIG(status), stderr_tail));
+  }
+  if (WEXITSTATUS(status) != 0) {
+    throw Error(fmt::format("framework worker {} exited with code {}: {}", name,
+                            WEXITSTATUS(status), stderr_tail));
+  }
+  if (!done) {
+    throw Error(
+        fmt::format("framework worker {} ended without {{\"done\": true}} after {} "
+                    "sample(s): {}",
+                    name, report.samples_ns.size(), stderr_tail));
+  }
+  return report;
+}
+
+}  // namespace nnbench::suites

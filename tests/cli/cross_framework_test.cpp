@@ -1,0 +1,115 @@
+// The cross-framework suite on the CPU: the language's model in-process (LibTorch) and in
+// PyTorch's Python runtime as a worker process, measured by one harness with equal parameter
+// counts; and workers that crash, hang or print garbage give a failed row with their message.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace nnbench {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::only_run_dir;
+using testing::read_text;
+using testing::run_nnbench;
+using testing::TempDir;
+
+std::map<std::string, nlohmann::json> scenarios(const fs::path& out) {
+  const auto json = nlohmann::json::parse(read_text(only_run_dir(out) / "cross_framework.json"));
+  std::map<std::string, nlohmann::json> by_backend;
+  for (const auto& s : json["benchmark_scenarios"]) by_backend[s["variant"]["backend"]] = s;
+  return by_backend;
+}
+
+TEST(CrossFramework, TorchAndPytorch_SameModel_SameParameters_OneHarness) {
+  TempDir tmp;
+  const auto out = tmp.path() / "out";
+  const auto r = run_nnbench(
+      "run --suite cross-framework --backends torch,pytorch --axis mode=inference,train "
+      "--axis batch_size=16 --warmup 2 --iterations 7 --quiet --no-history --output-dir '" +
+          out.string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(read_text(only_run_dir(out) / "cross_framework.json"));
+  ASSERT_EQ(json["benchmark_scenarios"].size(), 4U);
+  for (const auto& s : json["benchmark_scenarios"]) {
+    ASSERT_EQ(s["status"], "ok") << s["scenario_name"] << ": " << s["reason"];
+    const auto& m = s["measurements"];
+    EXPECT_EQ(m["parameter_count"]["value"].get<double>(), 101770.0) << s["scenario_name"];
+    EXPECT_EQ(m["latency_ms"]["count"].get<int>(), 7) << s["scenario_name"];
+    EXPECT_GT(m["latency_ms"]["value"].get<double>(), 0.0);
+    const std::string framework = s["labels"]["framework"];
+    if (s["variant"]["backend"] == "pytorch") {
+      EXPECT_EQ(framework.rfind("pytorch 2.11.0", 0), 0U) << framework;
+      EXPECT_NE(s["provenance"]["timer_kind"].get<std::string>().find("worker process"),
+                std::string::npos);
+    } else {
+      EXPECT_EQ(framework, "libtorch 2.11.0");
+    }
+  }
+}
+
+// A fake "python" that behaves as told by its script body.
+fs::path fake_python(const fs::path& dir, const std::string& body) {
+  const fs::path path = dir / "python";
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  chmod(path.c_str(), 0755);
+  return path;
+}
+
+TEST(CrossFramework, WorkersThatCrashHangOrPrintGarbage_FailTheirRowWithTheirMessage) {
+  TempDir tmp;
+  const std::map<std::string, std::pair<std::string, std::string>> cases{
+      {"crash",
+       {"echo 'Traceback: CUDA out of memory' >&2; exit 1",
+        "exited with code 1: Traceback: CUDA out of memory"}},
+      {"garbage",
+       {"echo 'hello there'; exit 0",
+        "printed a line that is not nnbench's worker protocol: 'hello there'"}},
+      {"hang", {"sleep 30", "ran past its timeout of 1 s and was killed"}},
+      {"short", {"echo '{\"sample_ns\": 5}'; exit 0", "ended without {\"done\": true} after 1"}},
+  };
+  for (const auto& [name, behaviour] : cases) {
+    const fs::path dir = tmp.path() / name;
+    fs::create_directories(dir);
+    const fs::path python = fake_python(dir, behaviour.first);
+    const auto r = run_nnbench(
+        "run --suite cross-framework --axis backend=pytorch --option "
+        "worker_timeout_s=1 --option python='" +
+            python.string() + "' --quiet --no-history --output-dir '" + (dir / "out").string() +
+            "'",
+        dir);
+    EXPECT_EQ(r.exit_code, 1) << name << ": " << r.err;
+    const auto s = scenarios(dir / "out").at("pytorch");
+    EXPECT_EQ(s["status"], "failed") << name;
+    EXPECT_NE(s["reason"].get<std::string>().find(behaviour.second), std::string::npos)
+        << name << ": " << s["reason"];
+  }
+}
+
+TEST(CrossFramework, AFrameworkThatIsMissing_IsUnavailableWithTheReason) {
+  TempDir tmp;
+  const fs::path python =
+      fake_python(tmp.path(), "echo '{\"unavailable\": \"cannot import torch: No module\"}'");
+  const auto r = run_nnbench(
+      "run --suite cross-framework --axis backend=pytorch --option "
+      "python='" +
+          python.string() + "' --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto s = scenarios(tmp.path() / "out").at("pytorch");
+  EXPECT_EQ(s["status"], "unavailable");
+  EXPECT_EQ(s["reason"], "cannot import torch: No module");
+}
+
+}  // namespace
+}  // namespace nnbench
