@@ -18,6 +18,7 @@
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 #include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
@@ -183,7 +184,9 @@ class CrossFramework final : public nnbench::Benchmark {
         "--device",     state.device(),
         "--dtype",      state.get_string("dtype")};
     const auto timeout = std::chrono::seconds(state.count_option("worker_timeout_s", 600));
-    const suites::WorkerReport report = suites::run_framework_worker(command, timeout);
+    // The worker's heap gets the run's placement policy, so both sides are measured alike.
+    const suites::WorkerReport report =
+        suites::run_framework_worker(command, nnbench::host_allocator_environment(), timeout);
     if (report.samples_ns.empty()) throw nnbench::Error("the worker reported no samples");
     const auto meta = [&](const char* key) {
       const auto found = report.meta.find(key);

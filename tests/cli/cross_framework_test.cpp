@@ -111,5 +111,20 @@ TEST(CrossFramework, AFrameworkThatIsMissing_IsUnavailableWithTheReason) {
   EXPECT_EQ(s["reason"], "cannot import torch: No module");
 }
 
+TEST(CrossFramework, TheWorker_RunsWithTheRunsHeapPolicy) {
+  TempDir tmp;
+  // The worker says what glibc will read from its environment.
+  const fs::path python = fake_python(
+      tmp.path(), "echo \"{\\\"unavailable\\\": \\\"mmap $MALLOC_MMAP_THRESHOLD_\\\"}\"");
+  const auto r = run_nnbench(
+      "run --suite cross-framework --axis backend=pytorch --option "
+      "python='" +
+          python.string() + "' --quiet --no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(scenarios(tmp.path() / "out").at("pytorch")["reason"], "mmap 33554432");
+}
+
 }  // namespace
 }  // namespace nnbench

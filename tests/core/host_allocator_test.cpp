@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #if defined(__GLIBC__)
@@ -31,6 +34,19 @@ TEST(HostAllocator, FixedThresholdsServeABlockOfAFewHundredKiBFromTheHeap) {
   ASSERT_NE(large, nullptr);
   EXPECT_EQ(mallinfo2().hblks, mapped_before + 1);
   std::free(large);
+}
+
+TEST(HostAllocator, ChildProcesses_GetTheSamePolicy_UnlessTheUserSetTheirs) {
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_") ||
+      std::getenv("GLIBC_TUNABLES")) {
+    GTEST_SKIP() << "the user's environment sets malloc's thresholds";
+  }
+  EXPECT_EQ(host_allocator_environment(),
+            (std::vector<std::string>{"MALLOC_MMAP_THRESHOLD_=33554432",
+                                      "MALLOC_TRIM_THRESHOLD_=67108864"}));
+  setenv("MALLOC_TRIM_THRESHOLD_", "1000000", 1);
+  EXPECT_TRUE(host_allocator_environment().empty());
+  unsetenv("MALLOC_TRIM_THRESHOLD_");
 }
 #endif
 

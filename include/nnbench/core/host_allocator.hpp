@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace nnbench {
 
@@ -19,5 +20,10 @@ namespace nnbench {
 // "glibc malloc: mmap threshold 32 MiB, trim threshold 64 MiB (fixed by nnbench)".
 // Outside glibc: does nothing and says so.
 std::string fix_host_allocator_thresholds();
+
+// The same policy for a child process (a framework's worker), as glibc reads it from the
+// environment: {"MALLOC_MMAP_THRESHOLD_=33554432", "MALLOC_TRIM_THRESHOLD_=67108864"}; empty
+// where the user set the thresholds (the child inherits theirs) or outside glibc.
+std::vector<std::string> host_allocator_environment();
 
 }  // namespace nnbench

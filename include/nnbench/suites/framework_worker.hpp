@@ -20,12 +20,14 @@ struct WorkerReport {
   std::vector<double> samples_ns;
 };
 
-// Runs `command` (argv; the first is looked up on PATH) and reads its report. Throws
+// Runs `command` (argv; the first is looked up on PATH) with nnbench's environment plus
+// `environment` ("NAME=value", replacing any of the same name) and reads its report. Throws
 // UnavailableError with the worker's reason for {"unavailable": ...}; Error naming the command
 // and ending with the last lines of its standard error when it exits non-zero or by a signal,
 // runs past `timeout` (it is killed), prints a line that is not the protocol (quoted), or ends
 // without {"done": true}.
 WorkerReport run_framework_worker(const std::vector<std::string>& command,
+                                  const std::vector<std::string>& environment,
                                   std::chrono::milliseconds timeout);
 
 }  // namespace nnbench::suites

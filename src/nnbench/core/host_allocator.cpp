@@ -36,4 +36,14 @@ std::string fix_host_allocator_thresholds() {
 #endif
 }
 
+std::vector<std::string> host_allocator_environment() {
+#if defined(__GLIBC__)
+  if (user_set_thresholds()) return {};
+  return {"MALLOC_MMAP_THRESHOLD_=" + std::to_string(kMmapThresholdBytes),
+          "MALLOC_TRIM_THRESHOLD_=" + std::to_string(kTrimThresholdBytes)};
+#else
+  return {};
+#endif
+}
+
 }  // namespace nnbench

@@ -15,6 +15,8 @@
 
 #include "nnbench/core/error.hpp"
 
+extern char** environ;
+
 namespace nnbench::suites {
 namespace {
 
@@ -46,6 +48,7 @@ std::string quoted(const std::string& line) {
 }  // namespace
 
 WorkerReport run_framework_worker(const std::vector<std::string>& command,
+                                  const std::vector<std::string>& environment,
                                   std::chrono::milliseconds timeout) {
   if (command.empty()) throw Error("framework worker: no command");
   const std::string name = command.front();
@@ -58,13 +61,25 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
   std::vector<char*> argv;
   for (std::string& a : arguments) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> variables;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string prefix = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& own : environment) replaced = replaced || own.rfind(prefix, 0) == 0;
+    if (!replaced) variables.push_back(entry);
+  }
+  variables.insert(variables.end(), environment.begin(), environment.end());
+  std::vector<char*> envp;
+  for (std::string& v : variables) envp.push_back(v.data());
+  envp.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw Error(fmt::format("framework worker {}: cannot fork", name));
   if (pid == 0) {
     setpgid(0, 0);  // its own process group: a timeout kills what it started too
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
-    execvp(argv[0], argv.data());
+    execvpe(argv[0], argv.data(), envp.data());
     const std::string message = "cannot run '" + name + "': " + std::strerror(errno) + "\n";
     [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, message.data(), message.size());
     _exit(127);
