@@ -2,7 +2,8 @@
 // and measured by one harness. Axis `backend`: `torch` runs the language's in-process LibTorch
 // module (timed by the harness around each call); `pytorch` writes the language's PyTorch Python
 // (`nnbench compile --emit pytorch`) and runs it in PyTorch's own runtime as a worker process
-// (scripts/nnbench_worker_pytorch.py), which times each call itself with the framework's
+// (scripts/nnbench_worker_pytorch.py; `pytorch-compile`: under torch.compile, its compilation
+// reported as compile_time_ms), which times each call itself with the framework's
 // synchronisation and streams the raw samples back; nnbench computes every statistic from them
 // alike. Parameter counts come from each framework. A worker that crashes, hangs past
 // --option worker_timeout_s (600) or prints something else fails its variant with its standard
@@ -86,8 +87,9 @@ class CrossFramework final : public nnbench::Benchmark {
                                  "a model in models/ (or --option model=FILE)"),
             nnbench::string_axis("backend", {"torch", "pytorch"},
                                  "torch: in-process LibTorch; pytorch: the language's PyTorch "
-                                 "Python in a worker process",
-                                 {"torch", "pytorch"}),
+                                 "Python in a worker process; pytorch-compile: the same under "
+                                 "torch.compile",
+                                 {"torch", "pytorch", "pytorch-compile"}),
             nnbench::string_axis("mode", {"inference"}, "inference or one training step",
                                  {"inference", "train"}),
             nnbench::string_axis("dtype", {"fp32"}, "element type", {"fp32", "fp16", "bf16"}),
@@ -172,7 +174,7 @@ class CrossFramework final : public nnbench::Benchmark {
     const fs::path module = scratch.path() / (network.name + ".py");
     std::ofstream(module) << nnbench::dsl::emit_pytorch(network);
     const std::string python = state.option("python", NNBENCH_SCRIPT_PYTHON);
-    const std::vector<std::string> command{
+    std::vector<std::string> command{
         python,         (fs::path(NNBENCH_SCRIPTS_DIR) / "nnbench_worker_pytorch.py").string(),
         "--module",     module.string(),
         "--network",    network.name,
@@ -183,6 +185,8 @@ class CrossFramework final : public nnbench::Benchmark {
         "--seed",       std::to_string(state.seed()),
         "--device",     state.device(),
         "--dtype",      state.get_string("dtype")};
+    const bool compiled = state.get_string("backend") == "pytorch-compile";
+    if (compiled) command.push_back("--compile");
     const auto timeout = std::chrono::seconds(state.count_option("worker_timeout_s", 600));
     // The worker's heap gets the run's placement policy, so both sides are measured alike.
     const suites::WorkerReport report =
@@ -192,7 +196,13 @@ class CrossFramework final : public nnbench::Benchmark {
       const auto found = report.meta.find(key);
       return found == report.meta.end() ? std::string("?") : found->second;
     };
-    state.set_label("framework", "pytorch " + meta("version") + " (python " + meta("python") + ")");
+    state.set_label("framework", std::string(compiled ? "pytorch (torch.compile) " : "pytorch ") +
+                                     meta("version") + " (python " + meta("python") + ")");
+    if (report.meta.count("first_call_ms")) {
+      // With torch.compile, the compilation; otherwise the cold first call.
+      state.add_metric(compiled ? "compile_time_ms" : "first_call_ms",
+                       std::stod(report.meta.at("first_call_ms")), "ms");
+    }
     if (report.meta.count("parameters")) {
       state.add_metric("parameter_count", std::stod(report.meta.at("parameters")), "parameters");
     }

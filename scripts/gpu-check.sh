@@ -215,6 +215,9 @@ if [[ -x "${build}/nnbench" ]]; then
     nb_run frameworks --suite cross-framework --models simple_mlp,cnn,deep_mlp \
       --backends torch,pytorch --axis mode=inference,train --axis batch_size=32,256 \
       --iterations 50 || status=1
+    nb_run frameworks-compile --suite cross-framework --models simple_mlp,cnn,deep_mlp \
+      --backends pytorch-compile --axis mode=inference --axis batch_size=32,256 \
+      --iterations 50 || status=1
     # Issue 7: the layer profile on the GPU, after its warm-up fix.
     nb_run layers --include layer_profile --quick --axis model=cnn --axis batch_size=32 || status=1
   elif [[ "${subset}" == gen ]]; then

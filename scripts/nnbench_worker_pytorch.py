@@ -8,7 +8,8 @@ standard output (nnbench computes every statistic itself):
   {"unavailable": REASON}     instead of all of the above, when PyTorch cannot be imported
 
 Each sample is time.perf_counter_ns() around one call, with torch.cuda.synchronize() before and
-after on a CUDA device. Warm-up iterations are run and not reported. Anything else goes to
+after on a CUDA device. The first call is reported apart (meta first_call_ms: with --compile,
+torch.compile's compilation), then warm-up iterations are run and not reported. Anything else goes to
 standard error.
 """
 import argparse
@@ -36,6 +37,8 @@ def main():
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dtype", choices=["fp32", "fp16", "bf16"], default="fp32")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--compile", action="store_true",
+                        help="torch.compile the model (TorchInductor); the first call compiles")
     args = parser.parse_args()
 
     try:
@@ -62,18 +65,20 @@ def main():
     if args.mode == "inference":
         model.eval()
         context = torch.inference_mode()
+        predict = torch.compile(model.predict) if args.compile else model.predict
 
         def iteration():
-            model.predict(inputs)
+            predict(inputs)
     else:
         model.train()
         context = torch.enable_grad()
         optimizer = generated.make_optimizer(model)
         target = generated.example_target(model(inputs)).to(device)
+        forward = torch.compile(model) if args.compile else model
 
         def iteration():
             optimizer.zero_grad()
-            loss = generated.compute_loss(model(inputs), target)
+            loss = generated.compute_loss(forward(inputs), target)
             loss.backward()
             optimizer.step()
 
@@ -88,6 +93,12 @@ def main():
                  + (", torch.cuda.synchronize before and after" if device.type == "cuda" else ""),
     }})
     with context:
+        # The first call is timed apart: with --compile it is the compilation.
+        start = time.perf_counter_ns()
+        iteration()
+        synchronize()
+        emit({"meta": {"first_call_ms": (time.perf_counter_ns() - start) / 1e6,
+                       "compiled": bool(args.compile)}})
         for _ in range(args.warmup):
             iteration()
         synchronize()

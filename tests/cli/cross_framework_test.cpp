@@ -57,6 +57,23 @@ TEST(CrossFramework, TorchAndPytorch_SameModel_SameParameters_OneHarness) {
   }
 }
 
+TEST(CrossFramework, PytorchCompile_ReportsItsCompileTime_AndTheSameModel) {
+  TempDir tmp;
+  const auto out = tmp.path() / "out";
+  const auto r = run_nnbench(
+      "run --suite cross-framework --backends pytorch-compile --iterations 5 --warmup 1 --quiet "
+      "--no-history --output-dir '" +
+          out.string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = scenarios(out).at("pytorch-compile");
+  ASSERT_EQ(s["status"], "ok") << s["reason"];
+  EXPECT_GT(s["measurements"]["compile_time_ms"]["value"].get<double>(), 0.0);
+  EXPECT_EQ(s["measurements"]["parameter_count"]["value"].get<double>(), 101770.0);
+  EXPECT_EQ(s["labels"]["framework"].get<std::string>().rfind("pytorch (torch.compile) 2.11.0", 0),
+            0U);
+}
+
 // A fake "python" that behaves as told by its script body.
 fs::path fake_python(const fs::path& dir, const std::string& body) {
   const fs::path path = dir / "python";

@@ -66,7 +66,7 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "nnbench: error: --backends 'jax': this nnbench runs torch (in-process LibTorch) and "
-            "pytorch (PyTorch's Python runtime, suite cross-framework)\n");
+            "pytorch, pytorch-compile (PyTorch's Python runtime, suite cross-framework)\n");
   r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
 }

@@ -25,8 +25,9 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
                  "input data: an MNIST-format or image-class folder, or 'synthetic' (same as "
                  "--option data=DIR)");
   run.add_option("--backends", o.backends,
-                 "frameworks to run: torch (in-process LibTorch), pytorch (PyTorch's Python "
-                 "runtime in a worker process; suite cross-framework)")
+                 "frameworks to run: torch (in-process LibTorch), pytorch and pytorch-compile "
+                 "(PyTorch's Python runtime in a worker process, eager or torch.compile; suite "
+                 "cross-framework)")
       ->delimiter(',');
   run.add_option("--option", o.option_texts,
                  "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");

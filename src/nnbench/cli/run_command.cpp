@@ -82,18 +82,19 @@ RunConfig effective_config(RunCommandOptions& options, int& threads) {
     config.options["epochs"] = std::to_string(options.epochs);
   }
   if (!options.data.empty()) config.options["data"] = options.data;
-  // --backends: torch is in-process LibTorch (every suite); pytorch runs the language's PyTorch
-  // Python in a worker process (the cross-framework suite's `backend` axis).
+  // --backends: torch is in-process LibTorch (every suite); pytorch (and pytorch-compile, under
+  // torch.compile) runs the language's PyTorch Python in a worker process (the cross-framework
+  // suite's `backend` axis).
   for (const std::string& backend : options.backends) {
-    if (backend != "torch" && backend != "pytorch") {
-      throw InputError(fmt::format(
-          "--backends '{}': this nnbench runs torch (in-process LibTorch) and pytorch (PyTorch's "
-          "Python runtime, suite cross-framework)",
-          backend));
+    if (backend != "torch" && backend != "pytorch" && backend != "pytorch-compile") {
+      throw InputError(
+          fmt::format("--backends '{}': this nnbench runs torch (in-process LibTorch) and pytorch, "
+                      "pytorch-compile (PyTorch's Python runtime, suite cross-framework)",
+                      backend));
     }
   }
-  if (std::find(options.backends.begin(), options.backends.end(), "pytorch") !=
-      options.backends.end()) {
+  if (std::any_of(options.backends.begin(), options.backends.end(),
+                  [](const std::string& b) { return b != "torch"; })) {
     config.axes["backend"] = options.backends;
   }
   config.device = engine::resolve_auto_device(config.device);
