@@ -156,13 +156,30 @@ void record_history(const RunCommandOptions& options, const RunConfig& config,
   }
 }
 
+// Runs the plan with SIGINT and SIGTERM asking it to stop between variants (g_stop_requested);
+// the previous handlers are back when it returns or throws.
+std::vector<Result> execute_stoppable(const std::vector<PlannedBenchmark>& plan,
+                                      const RunConfig& config, RunObserver* observer) {
+  struct StopSignals {
+    StopSignals()
+        : previous_int(std::signal(SIGINT, request_stop)),
+          previous_term(std::signal(SIGTERM, request_stop)) {}
+    ~StopSignals() {
+      std::signal(SIGINT, previous_int);
+      std::signal(SIGTERM, previous_term);
+    }
+    void (*previous_int)(int);
+    void (*previous_term)(int);
+  };
+  g_stop_requested.store(false);
+  const StopSignals handlers;
+  return execute_plan(plan, config, observer, &g_stop_requested);
+}
+
 // A rank other than 0: the plan runs (its collectives need this rank), nothing is written, and
 // only warnings reach standard error (nnbench launch prefixes them with the rank).
 int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
                        const engine::DistributedEnvironment& job) {
-  g_stop_requested.store(false);
-  auto previous_int = std::signal(SIGINT, request_stop);
-  auto previous_term = std::signal(SIGTERM, request_stop);
   struct FailureReporter final : RunObserver {
     void on_variant_start(std::size_t, std::size_t, const std::string&, const Variant&) override {}
     void on_variant_end(std::size_t, std::size_t, const Result& r) override {
@@ -171,16 +188,7 @@ int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfi
       }
     }
   } reporter;
-  std::vector<Result> results;
-  try {
-    results = execute_plan(plan, config, &reporter, &g_stop_requested);
-  } catch (...) {
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
-    throw;
-  }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  const std::vector<Result> results = execute_stoppable(plan, config, &reporter);
   if (g_stop_requested.load()) return kExitInterrupted;
   std::size_t failed = 0;
   for (const Result& r : results) failed += r.status == ResultStatus::Failed ? 1 : 0;
@@ -251,10 +259,6 @@ int run_command(RunCommandOptions options) {
   log.info("run {}: {} benchmark(s), {} variant(s), device {}, writing to {}", run_info.run_id,
            plan.size(), total, config.device, output.partial_path().string());
 
-  g_stop_requested.store(false);
-  auto previous_int = std::signal(SIGINT, request_stop);
-  auto previous_term = std::signal(SIGTERM, request_stop);
-
   struct LoggingProgress final : RunObserver {
     LoggingProgress(spdlog::logger& log, bool quiet) : log(log), line(stderr, !quiet) {}
     void on_variant_start(std::size_t i, std::size_t n, const std::string& b,
@@ -279,7 +283,7 @@ int run_command(RunCommandOptions options) {
 
   std::vector<Result> results;
   try {
-    results = execute_plan(plan, config, &progress, &g_stop_requested);
+    results = execute_stoppable(plan, config, &progress);
   } catch (const Error& e) {
     if (!dynamic_cast<const InputError*>(&e) && !dynamic_cast<const IoError*>(&e)) throw;
     // Nothing of a run stopped by bad input is kept: no directory that could pass for results.
@@ -287,12 +291,8 @@ int run_command(RunCommandOptions options) {
     file->flush();
     std::error_code ignored;
     std::filesystem::remove_all(output.path(), ignored);
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
     throw;
   }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
   run_info.finished_at = utc_timestamp_iso8601();
 
   write_all(results, run_info, output.path());
