@@ -22,9 +22,8 @@
 
 #include <fmt/format.h>
 
+#include "nnbench/core/child_environment.hpp"
 #include "nnbench/core/error.hpp"
-
-extern char** environ;
 
 namespace nnbench {
 namespace {
@@ -71,33 +70,12 @@ struct Worker {
   WorkerOutcome outcome;
 };
 
-// The inherited environment with the worker's entries replacing any of the same name.
-std::vector<std::string> merged_environment(const std::vector<std::string>& entries) {
-  std::vector<std::string> merged;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const std::string name = entry.substr(0, entry.find('='));
-    bool replaced = false;
-    for (const std::string& own : entries) replaced = replaced || own.rfind(name + "=", 0) == 0;
-    if (!replaced) merged.push_back(entry);
-  }
-  merged.insert(merged.end(), entries.begin(), entries.end());
-  return merged;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& texts) {
-  std::vector<char*> result;
-  for (std::string& text : texts) result.push_back(text.data());
-  result.push_back(nullptr);
-  return result;
-}
-
 // Starts one worker: its own process group, standard error into a pipe, the old signal mask.
 Worker start_worker(const LaunchPlan& plan, int local_rank, const BlockedSignals& signals) {
-  std::vector<std::string> environment = merged_environment(worker_environment(plan, local_rank));
+  std::vector<std::string> environment = environment_with(worker_environment(plan, local_rank));
   std::vector<std::string> arguments = plan.command;
-  std::vector<char*> envp = pointers(environment);
-  std::vector<char*> argv = pointers(arguments);
+  std::vector<char*> envp = exec_pointers(environment);
+  std::vector<char*> argv = exec_pointers(arguments);
   // Made before fork: the child only calls what is safe between fork and exec.
   const std::string cannot_run = "cannot run '" + plan.command.front() + "': ";
   int fds[2];

@@ -13,9 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "nnbench/core/child_environment.hpp"
 #include "nnbench/core/error.hpp"
-
-extern char** environ;
 
 namespace nnbench::suites {
 namespace {
@@ -58,21 +57,9 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
         fmt::format("framework worker {}: cannot make pipes: {}", name, std::strerror(errno)));
   }
   std::vector<std::string> arguments = command;
-  std::vector<char*> argv;
-  for (std::string& a : arguments) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> variables;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const std::string prefix = entry.substr(0, entry.find('=') + 1);
-    bool replaced = false;
-    for (const std::string& own : environment) replaced = replaced || own.rfind(prefix, 0) == 0;
-    if (!replaced) variables.push_back(entry);
-  }
-  variables.insert(variables.end(), environment.begin(), environment.end());
-  std::vector<char*> envp;
-  for (std::string& v : variables) envp.push_back(v.data());
-  envp.push_back(nullptr);
+  std::vector<char*> argv = exec_pointers(arguments);
+  std::vector<std::string> variables = environment_with(environment);
+  std::vector<char*> envp = exec_pointers(variables);
   const pid_t pid = fork();
   if (pid < 0) throw Error(fmt::format("framework worker {}: cannot fork", name));
   if (pid == 0) {
