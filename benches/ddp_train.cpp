@@ -106,7 +106,8 @@ class DdpTrain final : public nnbench::Benchmark {
     if (processes < job.size()) {
       subgroup_ = job.first_ranks(static_cast<int>(processes));
     }
-    engine::ProcessGroup& group = subgroup_ ? *subgroup_ : job;
+    training_group_ = subgroup_ ? subgroup_.get() : &job;
+    engine::ProcessGroup& group = *training_group_;
     const suites::TrainableModel model = suites::make_trainable_model(
         state, fs::path(NNBENCH_SOURCE_DIR) / "models", state.get_string("model"), dtype, device_);
     module_ = model.module;
@@ -178,7 +179,7 @@ class DdpTrain final : public nnbench::Benchmark {
     // The loss of every step (warm-up included), averaged over the training ranks.
     torch::Tensor losses = torch::stack(losses_).to(torch::kCPU, torch::kFloat64);
     if (processes_ > 1) {
-      (subgroup_ ? *subgroup_ : suites::job_process_group(state, device_)).all_reduce_sum(losses);
+      training_group_->all_reduce_sum(losses);
       losses.div_(processes_);
     }
     nnbench::ExtraMetric trajectory{"loss_per_step", "loss", 0, {}, false};
@@ -192,6 +193,7 @@ class DdpTrain final : public nnbench::Benchmark {
     reducer_.reset();
     optimizer_.reset();
     module_.reset();
+    training_group_ = nullptr;
     subgroup_.reset();
     input_ = target_ = torch::Tensor();
     losses_.clear();
@@ -245,6 +247,7 @@ class DdpTrain final : public nnbench::Benchmark {
   nnbench::engine::DeviceInstruments instruments_;
   suites::RankMaxTimer* timer_ = nullptr;
   std::unique_ptr<nnbench::engine::ProcessGroup> subgroup_;
+  nnbench::engine::ProcessGroup* training_group_ = nullptr;  // subgroup_ or the job's group
   bool active_ = false;
   int processes_ = 1;
   std::shared_ptr<torch::nn::Module> module_;

@@ -43,8 +43,7 @@ class GradientAllReducer {
     std::vector<std::size_t> members;  // indices into parameters_
     torch::Tensor flat;                // the bucket's gradients, one message
     std::size_t ready = 0;
-    bool started = false;
-    std::optional<engine::PendingCollective> pending;
+    std::optional<engine::PendingCollective> pending;  // set once its all-reduce started
   };
   void on_gradient(std::size_t parameter, const torch::Tensor& gradient);
   void start(Bucket& bucket);

@@ -75,12 +75,11 @@ void GradientAllReducer::on_gradient(std::size_t parameter, const torch::Tensor&
 
 void GradientAllReducer::start(Bucket& bucket) {
   bucket.pending = group_.all_reduce_sum_async(bucket.flat);
-  bucket.started = true;
 }
 
 void GradientAllReducer::finish_step() {
   for (Bucket& bucket : buckets_) {
-    if (bucket.started) continue;
+    if (bucket.pending) continue;
     for (const std::size_t k : bucket.members) {
       if (gradient_seen_[k]) continue;
       const torch::Tensor& gradient = parameters_[k].grad();
@@ -106,7 +105,6 @@ void GradientAllReducer::finish_step() {
     }
     bucket.pending.reset();
     bucket.ready = 0;
-    bucket.started = false;
   }
   std::fill(gradient_seen_.begin(), gradient_seen_.end(), false);
 }
@@ -116,7 +114,6 @@ void GradientAllReducer::all_reduce_buckets() {
   for (Bucket& bucket : buckets_) {
     bucket.pending->wait();
     bucket.pending.reset();
-    bucket.started = false;
   }
 }
 
