@@ -74,6 +74,16 @@ TEST(CrossFramework, PytorchCompile_ReportsItsCompileTime_AndTheSameModel) {
             0U);
 }
 
+// nnbench run of the pytorch backend alone with `python` as the worker's interpreter, writing
+// to <dir>/out; extra run options after.
+testing::CommandResult run_pytorch_with(const fs::path& dir, const fs::path& python,
+                                        const std::string& options = "") {
+  return run_nnbench("run --suite cross-framework --axis backend=pytorch --option python='" +
+                         python.string() + "'" + options + " --quiet --no-history --output-dir '" +
+                         (dir / "out").string() + "'",
+                     dir);
+}
+
 // A fake "python" that behaves as told by its script body.
 fs::path fake_python(const fs::path& dir, const std::string& body) {
   const fs::path path = dir / "python";
@@ -98,12 +108,7 @@ TEST(CrossFramework, WorkersThatCrashHangOrPrintGarbage_FailTheirRowWithTheirMes
     const fs::path dir = tmp.path() / name;
     fs::create_directories(dir);
     const fs::path python = fake_python(dir, behaviour.first);
-    const auto r = run_nnbench(
-        "run --suite cross-framework --axis backend=pytorch --option "
-        "worker_timeout_s=1 --option python='" +
-            python.string() + "' --quiet --no-history --output-dir '" + (dir / "out").string() +
-            "'",
-        dir);
+    const auto r = run_pytorch_with(dir, python, " --option worker_timeout_s=1");
     EXPECT_EQ(r.exit_code, 1) << name << ": " << r.err;
     const auto s = scenarios(dir / "out").at("pytorch");
     EXPECT_EQ(s["status"], "failed") << name;
@@ -116,12 +121,7 @@ TEST(CrossFramework, AFrameworkThatIsMissing_IsUnavailableWithTheReason) {
   TempDir tmp;
   const fs::path python =
       fake_python(tmp.path(), "echo '{\"unavailable\": \"cannot import torch: No module\"}'");
-  const auto r = run_nnbench(
-      "run --suite cross-framework --axis backend=pytorch --option "
-      "python='" +
-          python.string() + "' --quiet --no-history --output-dir '" +
-          (tmp.path() / "out").string() + "'",
-      tmp.path());
+  const auto r = run_pytorch_with(tmp.path(), python);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto s = scenarios(tmp.path() / "out").at("pytorch");
   EXPECT_EQ(s["status"], "unavailable");
@@ -133,12 +133,7 @@ TEST(CrossFramework, TheWorker_RunsWithTheRunsHeapPolicy) {
   // The worker says what glibc will read from its environment.
   const fs::path python = fake_python(
       tmp.path(), "echo \"{\\\"unavailable\\\": \\\"mmap $MALLOC_MMAP_THRESHOLD_\\\"}\"");
-  const auto r = run_nnbench(
-      "run --suite cross-framework --axis backend=pytorch --option "
-      "python='" +
-          python.string() + "' --quiet --no-history --output-dir '" +
-          (tmp.path() / "out").string() + "'",
-      tmp.path());
+  const auto r = run_pytorch_with(tmp.path(), python);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(scenarios(tmp.path() / "out").at("pytorch")["reason"], "mmap 33554432");
 }

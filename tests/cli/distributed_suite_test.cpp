@@ -1,10 +1,6 @@
 // The distributed suites end to end on the CPU: nnbench launch starts two ranks on loopback
 // (Gloo), rank 0 alone writes the results, a rank that dies leaves no result that looks
 // complete, and data-parallel training follows one process's loss trajectory.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,29 +11,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../free_port.hpp"
 #include "cli_runner.hpp"
 
 namespace nnbench {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::free_port;
 using testing::only_run_dir;
 using testing::read_text;
 using testing::run_nnbench;
 using testing::TempDir;
-
-// A port nothing listens on now (the kernel's choice for port 0).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::string launch_two(const std::string& command) {
   return "launch --nproc-per-node 2 --timeout 120 --master-port " + std::to_string(free_port()) +

@@ -3,8 +3,6 @@
 // barrier over Gloo.
 #include "nnbench/engine/process_group.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,23 +13,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../free_port.hpp"
 #include "nnbench/core/error.hpp"
 
 namespace nnbench::engine {
 namespace {
 
-// A port nothing listens on now (the kernel's choice for port 0).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
+using nnbench::testing::free_port;
 
 // Sets the variables for the test's lifetime and unsets them after.
 class Variables {
