@@ -21,10 +21,10 @@
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
-#include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/language_model.hpp"
+#include "nnbench/suites/trainable_model.hpp"
 
 namespace {
 
@@ -129,19 +129,19 @@ class CrossFramework final : public nnbench::Benchmark {
     if (worker_timer_) return;  // the work ran in the worker; its timer hands out its samples
     if (optimizer_) {
       optimizer_->zero_grad();
-      built_.loss(built_.forward(input_), target_).backward();
+      model_.step.loss(model_.step.forward(data_.input), data_.target).backward();
       optimizer_->step();
     } else {
       const torch::InferenceMode inference;
-      built_.infer(input_);
+      model_.step.infer(data_.input);
     }
     nnbench::engine::synchronize(device_);
   }
 
   void teardown(nnbench::State& /*state*/) override {
     optimizer_.reset();
-    built_ = nnbench::engine::BuiltModel{};
-    input_ = target_ = torch::Tensor();
+    model_ = suites::TrainableModel{};
+    data_ = suites::TrainingBatch{};
   }
 
  private:
@@ -149,23 +149,17 @@ class CrossFramework final : public nnbench::Benchmark {
                         long long batch, const std::string& mode) {
     device_ = engine::resolve_device(state.device());
     const torch::ScalarType dtype = engine::parse_dtype(state.get_string("dtype"));
-    built_ = engine::build_model(network, {state.seed()});
-    built_.module->to(device_, dtype);
-    torch::manual_seed(state.seed());
-    input_ = engine::example_input(network, batch);
-    if (input_.is_floating_point()) input_ = input_.to(dtype);
-    input_ = input_.to(device_);
+    model_ = suites::make_trainable_model(state, network, dtype, device_);
+    data_ = suites::make_training_batch(model_, batch, dtype, device_, state.seed());
     if (mode == "train") {
-      built_.module->train();
-      optimizer_ = built_.make_optimizer(built_.module->parameters());
-      const torch::Tensor output = built_.forward(input_);
-      target_ = torch::randint(output.size(-1), {batch}, torch::kInt64).to(device_);
+      optimizer_ = model_.step.make_optimizer();
     } else {
-      built_.module->eval();
+      model_.module->eval();
     }
     state.set_label("framework", "libtorch " + std::string(TORCH_VERSION));
-    state.add_metric("parameter_count", static_cast<double>(built_.parameter_count()),
-                     "parameters");
+    std::int64_t parameters = 0;
+    for (const torch::Tensor& p : model_.module->parameters()) parameters += p.numel();
+    state.add_metric("parameter_count", static_cast<double>(parameters), "parameters");
   }
 
   void setup_worker(nnbench::State& state, const nnbench::dsl::ir::Network& network,
@@ -216,9 +210,9 @@ class CrossFramework final : public nnbench::Benchmark {
   }
 
   torch::Device device_{torch::kCPU};
-  nnbench::engine::BuiltModel built_;
+  suites::TrainableModel model_;
+  suites::TrainingBatch data_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
-  torch::Tensor input_, target_;
   ReportedSampleTimer* worker_timer_ = nullptr;
 };
 

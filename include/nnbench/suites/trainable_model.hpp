@@ -41,6 +41,10 @@ TrainableModel make_trainable_model(const State& state, const std::filesystem::p
                                     const std::string& model, torch::ScalarType dtype,
                                     const torch::Device& device);
 
+// The same for a network of the language already compiled.
+TrainableModel make_trainable_model(const State& state, const dsl::ir::Network& network,
+                                    torch::ScalarType dtype, const torch::Device& device);
+
 struct TrainingBatch {
   torch::Tensor input, target;
 };

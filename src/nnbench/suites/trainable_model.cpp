@@ -11,9 +11,7 @@
 namespace nnbench::suites {
 namespace {
 
-TrainableModel language_model(const State& state, const std::filesystem::path& models_dir,
-                              const std::string& model) {
-  const dsl::ir::Network network = load_language_model(models_dir, model, state.option("model"));
+TrainableModel language_model(const State& state, const dsl::ir::Network& network) {
   const engine::BuiltModel built = engine::build_model(network, {state.seed()});
   TrainableModel trainable;
   trainable.name = network.name;
@@ -59,9 +57,18 @@ TrainableModel make_trainable_model(const State& state, const std::filesystem::p
                                     const std::string& model, torch::ScalarType dtype,
                                     const torch::Device& device) {
   const std::vector<std::string>& zoo = engine::zoo_model_names();
-  TrainableModel trainable = std::find(zoo.begin(), zoo.end(), model) != zoo.end()
-                                 ? zoo_model(state, model)
-                                 : language_model(state, models_dir, model);
+  TrainableModel trainable =
+      std::find(zoo.begin(), zoo.end(), model) != zoo.end()
+          ? zoo_model(state, model)
+          : language_model(state, load_language_model(models_dir, model, state.option("model")));
+  trainable.module->to(device, dtype);
+  trainable.module->train();
+  return trainable;
+}
+
+TrainableModel make_trainable_model(const State& state, const dsl::ir::Network& network,
+                                    torch::ScalarType dtype, const torch::Device& device) {
+  TrainableModel trainable = language_model(state, network);
   trainable.module->to(device, dtype);
   trainable.module->train();
   return trainable;
