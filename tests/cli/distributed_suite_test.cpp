@@ -91,6 +91,28 @@ TEST(AllreduceSuite, ARankThatDies_FailsTheJob_AndLeavesNoCompleteResult) {
   EXPECT_TRUE(only_run_dir(out).empty()) << "a run directory that looks complete";
 }
 
+TEST(DistributedSuites, BadInput_IsOneLine_ExitTwo_AndNoResults) {
+  TempDir tmp;
+  const auto out = tmp.path() / "out";
+  const std::string write = " --no-history --output-dir '" + out.string() + "'";
+  auto r = run_nnbench("run --suite allreduce --axis size_bytes=0" + write, tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nnbench: error: axis 'size_bytes': expected >= 1\n"), std::string::npos)
+      << r.err;
+  r = run_nnbench("run --suite ddp-train --axis processes=0" + write, tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nnbench: error: axis 'processes': expected >= 1\n"), std::string::npos)
+      << r.err;
+  r = testing::run_command_line(
+      "RANK=two WORLD_SIZE=2 '" + std::string(NNBENCH_BINARY) + "' run --suite allreduce" + write,
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "nnbench: error: environment variable RANK='two': expected a whole number >= 0\n");
+  EXPECT_TRUE(only_run_dir(out).empty());
+  if (fs::exists(out)) EXPECT_TRUE(fs::is_empty(out));
+}
+
 // The loss of every step of a run's only ddp_train variant.
 std::vector<double> loss_trajectory(const fs::path& out) {
   const auto json = nlohmann::json::parse(read_text(only_run_dir(out) / "ddp_train.json"));
