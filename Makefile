@@ -3,12 +3,16 @@ JOBS ?= $(shell nproc)
 NNBENCH := ./build/cpu/nnbench
 FORMAT_FILES := $(shell git ls-files '*.cpp' '*.hpp' '*.cxx' '*.cu' 2>/dev/null)
 
-.PHONY: all setup configure build bench test cuda-build gpu-check format format-check overhead clean
+.PHONY: all setup setup-frameworks configure build bench test cuda-build gpu-check format format-check overhead clean
 
 all: build
 
 setup:
 	@scripts/setup-deps
+
+# JAX/Flax/Optax and Keras 3 (TensorFlow) for the cross-framework suite's jax and keras backends.
+setup-frameworks:
+	@scripts/setup-deps --frameworks
 
 configure: setup
 	@cmake --preset cpu >/dev/null

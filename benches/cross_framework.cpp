@@ -1,13 +1,20 @@
 // cross_framework (suite cross-framework): one model of the language run by several frameworks
 // and measured by one harness. Axis `backend`: `torch` runs the language's in-process LibTorch
-// module (timed by the harness around each call); `pytorch` writes the language's PyTorch Python
-// (`nnbench compile --emit pytorch`) and runs it in PyTorch's own runtime as a worker process
-// (scripts/nnbench_worker_pytorch.py; `pytorch-compile`: under torch.compile, its compilation
-// reported as compile_time_ms), which times each call itself with the framework's
-// synchronisation and streams the raw samples back; nnbench computes every statistic from them
-// alike. Parameter counts come from each framework. A worker that crashes, hangs past
+// module (timed by the harness around each call); the others write the language's code for a
+// framework and run it in that framework's own runtime as a worker process: `pytorch`
+// (`--emit pytorch`; `pytorch-compile`: under torch.compile), `jax` (`--emit jax`: Flax/Optax,
+// jitted) and `keras` (`--emit keras`: Keras 3 on TensorFlow). A worker times each call itself
+// with its framework's synchronisation and streams the raw samples back; nnbench computes every
+// statistic from them alike. A first call that compiles is reported as compile_time_ms.
+// Parameter counts come from each framework. A worker that crashes, hangs past
 // --option worker_timeout_s (600) or prints something else fails its variant with its standard
-// error's last lines; a framework that is missing makes the variant unavailable.
+// error's last lines; a framework that is missing makes the variant unavailable (jax and keras
+// come with `make setup-frameworks`).
+//
+// Axis `mode`: `inference` (one forward pass per sample), `train` (one training step per sample)
+// or `epoch`: training on real Fashion-MNIST (--option data=DIR), one epoch over the first
+// train_limit images per sample (default all 60,000; --quick 6,000), --option epochs=N (1), then
+// the test accuracy on the first test_limit test images (default all) as metric test_accuracy.
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,16 +22,22 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/host_allocator.hpp"
+#include "nnbench/dsl/emit_jax.hpp"
+#include "nnbench/dsl/emit_keras.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
+#include "nnbench/engine/data_loader.hpp"
+#include "nnbench/engine/mnist_dataset.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/language_model.hpp"
 #include "nnbench/suites/trainable_model.hpp"
+#include "nnbench/suites/training_loop.hpp"
 
 namespace {
 
@@ -75,11 +88,28 @@ class ScratchDirectory {
   fs::path path_;
 };
 
+// How a worker backend gets its code and which script runs it.
+struct WorkerBackend {
+  std::string (*emit)(const nnbench::dsl::ir::Network&);
+  const char* script;
+  const char* framework_label;
+};
+
+WorkerBackend worker_backend(const std::string& backend) {
+  namespace dsl = nnbench::dsl;
+  if (backend == "pytorch") return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch"};
+  if (backend == "pytorch-compile") {
+    return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch (torch.compile)"};
+  }
+  if (backend == "jax") return {dsl::emit_jax, "nnbench_worker_jax.py", "jax"};
+  return {dsl::emit_keras, "nnbench_worker_keras.py", "keras"};
+}
+
 class CrossFramework final : public nnbench::Benchmark {
  public:
   std::string description() const override {
-    return "One model of the language in several frameworks (in-process LibTorch; PyTorch's "
-           "Python runtime as a worker process), measured by one harness";
+    return "One model of the language in several frameworks (in-process LibTorch; PyTorch, JAX "
+           "and Keras in their own runtimes as worker processes), measured by one harness";
   }
 
   std::vector<nnbench::Axis> axes() const override {
@@ -88,10 +118,11 @@ class CrossFramework final : public nnbench::Benchmark {
             nnbench::string_axis("backend", {"torch", "pytorch"},
                                  "torch: in-process LibTorch; pytorch: the language's PyTorch "
                                  "Python in a worker process; pytorch-compile: the same under "
-                                 "torch.compile",
-                                 {"torch", "pytorch", "pytorch-compile"}),
-            nnbench::string_axis("mode", {"inference"}, "inference or one training step",
-                                 {"inference", "train"}),
+                                 "torch.compile; jax: Flax/Optax; keras: Keras 3 on TensorFlow",
+                                 {"torch", "pytorch", "pytorch-compile", "jax", "keras"}),
+            nnbench::string_axis("mode", {"inference"},
+                                 "inference, one training step, or epochs on Fashion-MNIST",
+                                 {"inference", "train", "epoch"}),
             nnbench::string_axis("dtype", {"fp32"}, "element type", {"fp32", "fp16", "bf16"}),
             nnbench::int_axis("batch_size", {32}, "samples per call")};
   }
@@ -104,6 +135,20 @@ class CrossFramework final : public nnbench::Benchmark {
     const std::string backend = state.get_string("backend");
     const std::string mode = state.get_string("mode");
     state.set_items_per_iteration(static_cast<double>(batch), "samples");
+    epochs_ = 0;
+    if (mode == "epoch") {
+      if (network.input_shape != std::vector<std::int64_t>{1, 28, 28}) {
+        throw nnbench::InputError("mode epoch trains on Fashion-MNIST: model '" + network.name +
+                                  "' takes (" +
+                                  fmt::format("{}", fmt::join(network.input_shape, ", ")) + ")" +
+                                  ", not 28x28 images of one channel");
+      }
+      epochs_ = state.count_option("epochs", 1);
+      if (epochs_ < 1) throw nnbench::InputError("option 'epochs': expected >= 1");
+      train_limit_ = state.count_option("train_limit", state.quick() ? 6000 : 0);
+      test_limit_ = state.count_option("test_limit", 0);
+      data_dir_ = state.option("data", engine::default_fashion_mnist_dir().string());
+    }
     state.set_label("model", network.name);
     state.set_label("mode", mode);
     state.set_label("dtype", state.get_string("dtype"));
@@ -117,6 +162,14 @@ class CrossFramework final : public nnbench::Benchmark {
 
   void adjust_measurement(const nnbench::State& /*state*/,
                           nnbench::MeasurementConfig& config) const override {
+    if (!worker_timer_ && epochs_ > 0) {
+      // One sample per epoch, every epoch, and no warm-up epoch (it would train the model).
+      config.mode = nnbench::SamplingMode::Fixed;
+      config.iterations = static_cast<int>(epochs_);
+      config.warmup_iterations = 0;
+      config.iterations_per_sample = 1;
+      return;
+    }
     if (!worker_timer_) return;
     // The worker ran warm-up and measured iterations already: one sample per reported one.
     config.mode = nnbench::SamplingMode::Fixed;
@@ -127,7 +180,10 @@ class CrossFramework final : public nnbench::Benchmark {
 
   void run_once(nnbench::State& /*state*/) override {
     if (worker_timer_) return;  // the work ran in the worker; its timer hands out its samples
-    if (optimizer_) {
+    if (loader_) {
+      last_train_loss_ = suites::train_epoch(*model_.module, model_.step.forward, model_.step.loss,
+                                             *optimizer_, *loader_);
+    } else if (optimizer_) {
       optimizer_->zero_grad();
       model_.step.loss(model_.step.forward(data_.input), data_.target).backward();
       optimizer_->step();
@@ -138,7 +194,17 @@ class CrossFramework final : public nnbench::Benchmark {
     nnbench::engine::synchronize(device_);
   }
 
+  void finish(nnbench::State& state) override {
+    if (!loader_) return;
+    const suites::Evaluation test =
+        suites::evaluate(*model_.module, model_.step.forward, model_.step.loss, data_test_, 1024);
+    state.add_metric("test_accuracy", test.accuracy, "fraction", true);
+    state.add_metric("train_loss", last_train_loss_, "nats");
+  }
+
   void teardown(nnbench::State& /*state*/) override {
+    loader_.reset();
+    data_test_ = engine::TensorPair{};
     optimizer_.reset();
     model_ = suites::TrainableModel{};
     data_ = suites::TrainingBatch{};
@@ -151,7 +217,24 @@ class CrossFramework final : public nnbench::Benchmark {
     const torch::ScalarType dtype = engine::parse_dtype(state.get_string("dtype"));
     model_ = suites::make_trainable_model(state, network, dtype, device_);
     data_ = suites::make_training_batch(model_, batch, dtype, device_, state.seed());
-    if (mode == "train") {
+    if (mode == "epoch") {
+      engine::MnistDataset dataset = engine::load_mnist_format(data_dir_);
+      engine::PrepareOptions prepare;
+      prepare.validation_fraction = 0;
+      prepare.device = device_;
+      engine::PreparedData prepared = engine::prepare_data(
+          {dataset.train.head(train_limit_), dataset.test.head(test_limit_)}, prepare);
+      if (dtype != torch::kFloat32) {
+        prepared.train.inputs = prepared.train.inputs.to(dtype);
+        prepared.test.inputs = prepared.test.inputs.to(dtype);
+      }
+      data_test_ = prepared.test;
+      loader_ = std::make_unique<engine::DataLoader>(
+          prepared.train,
+          engine::DataLoaderOptions{batch, true, state.seed(), false, false, std::nullopt});
+      optimizer_ = model_.step.make_optimizer();
+      state.set_items_per_iteration(static_cast<double>(prepared.train.size()), "samples");
+    } else if (mode == "train") {
       optimizer_ = model_.step.make_optimizer();
     } else {
       model_.module->eval();
@@ -164,23 +247,32 @@ class CrossFramework final : public nnbench::Benchmark {
 
   void setup_worker(nnbench::State& state, const nnbench::dsl::ir::Network& network,
                     long long batch, const std::string& mode) {
+    const std::string backend = state.get_string("backend");
+    const WorkerBackend worker = worker_backend(backend);
     ScratchDirectory scratch;
     const fs::path module = scratch.path() / (network.name + ".py");
-    std::ofstream(module) << nnbench::dsl::emit_pytorch(network);
+    std::ofstream(module) << worker.emit(network);
     const std::string python = state.option("python", NNBENCH_SCRIPT_PYTHON);
+    const bool epochs = mode == "epoch";
     std::vector<std::string> command{
-        python,         (fs::path(NNBENCH_SCRIPTS_DIR) / "nnbench_worker_pytorch.py").string(),
+        python,         (fs::path(NNBENCH_SCRIPTS_DIR) / worker.script).string(),
         "--module",     module.string(),
         "--network",    network.name,
         "--mode",       mode,
         "--batch",      std::to_string(batch),
-        "--warmup",     std::to_string(state.requested_warmup()),
-        "--iterations", std::to_string(state.requested_iterations()),
+        "--warmup",     std::to_string(epochs ? 0 : state.requested_warmup()),
+        "--iterations", std::to_string(epochs ? epochs_ : state.requested_iterations()),
         "--seed",       std::to_string(state.seed()),
         "--device",     state.device(),
         "--dtype",      state.get_string("dtype")};
-    const bool compiled = state.get_string("backend") == "pytorch-compile";
-    if (compiled) command.push_back("--compile");
+    if (epochs) {
+      command.insert(command.end(),
+                     {"--data", data_dir_, "--train-limit", std::to_string(train_limit_),
+                      "--test-limit", std::to_string(test_limit_)});
+    }
+    // With a compiler (torch.compile, XLA under jax.jit and Keras), the first call compiles.
+    const bool compiled = backend != "pytorch";
+    if (backend == "pytorch-compile") command.push_back("--compile");
     const auto timeout = std::chrono::seconds(state.count_option("worker_timeout_s", 600));
     // The worker's heap gets the run's placement policy, so both sides are measured alike.
     const suites::WorkerReport report =
@@ -190,29 +282,42 @@ class CrossFramework final : public nnbench::Benchmark {
       const auto found = report.meta.find(key);
       return found == report.meta.end() ? std::string("?") : found->second;
     };
-    state.set_label("framework", std::string(compiled ? "pytorch (torch.compile) " : "pytorch ") +
-                                     meta("version") + " (python " + meta("python") + ")");
-    if (report.meta.count("first_call_ms")) {
-      // With torch.compile, the compilation; otherwise the cold first call.
-      state.add_metric(compiled ? "compile_time_ms" : "first_call_ms",
-                       std::stod(report.meta.at("first_call_ms")), "ms");
-    }
-    if (report.meta.count("parameters")) {
-      state.add_metric("parameter_count", std::stod(report.meta.at("parameters")), "parameters");
+    state.set_label("framework", std::string(worker.framework_label) + " " + meta("version") +
+                                     " (python " + meta("python") + ")");
+    const auto add = [&](const char* key, const char* name, const char* unit, bool primary) {
+      if (report.meta.count(key)) {
+        state.add_metric(name, std::stod(report.meta.at(key)), unit, primary);
+      }
+    };
+    // With a compiler, the first call is the compilation; otherwise the cold first call.
+    add("first_call_ms", compiled ? "compile_time_ms" : "first_call_ms", "ms", false);
+    add("parameters", "parameter_count", "parameters", false);
+    add("test_accuracy", "test_accuracy", "fraction", true);
+    add("train_loss", "train_loss", "nats", false);
+    if (report.meta.count("train_samples")) {
+      state.set_items_per_iteration(std::stod(report.meta.at("train_samples")), "samples");
     }
     auto timer = std::make_unique<ReportedSampleTimer>(report.samples_ns,
                                                        "worker process: " + meta("timer"));
     worker_timer_ = timer.get();
     state.set_timer(std::move(timer));
     state.add_note("timed by the worker process (" + meta("timer") + "), " +
-                   std::to_string(report.samples_ns.size()) + " samples after " +
-                   std::to_string(state.requested_warmup()) + " warm-up iteration(s)");
+                   std::to_string(report.samples_ns.size()) +
+                   (epochs ? " epoch(s), the first with any compilation"
+                           : " samples after " + std::to_string(state.requested_warmup()) +
+                                 " warm-up iteration(s)"));
   }
 
   torch::Device device_{torch::kCPU};
   suites::TrainableModel model_;
   suites::TrainingBatch data_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  // Epoch mode.
+  long long epochs_ = 0, train_limit_ = 0, test_limit_ = 0;
+  std::string data_dir_;
+  std::unique_ptr<engine::DataLoader> loader_;
+  engine::TensorPair data_test_;
+  double last_train_loss_ = 0;
   ReportedSampleTimer* worker_timer_ = nullptr;
 };
 

@@ -41,12 +41,6 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-// The first `limit` samples of a split (all when limit is 0).
-engine::MnistSplit head(const engine::MnistSplit& split, long long limit) {
-  if (limit <= 0 || limit >= split.size()) return split;
-  return {split.images.narrow(0, 0, limit), split.labels.narrow(0, 0, limit)};
-}
-
 // What one variant trains: its module, forward, loss and optimizer, for either implementation.
 struct Trainee {
   std::shared_ptr<torch::nn::Module> module;
@@ -272,8 +266,8 @@ class DslVsNative final : public nnbench::Benchmark {
     engine::MnistDataset dataset = source == "synthetic"
                                        ? engine::synthetic_mnist_like(60000, 10000, state.seed())
                                        : engine::load_mnist_format(source);
-    dataset.train = head(dataset.train, train_limit);
-    dataset.test = head(dataset.test, test_limit);
+    dataset.train = dataset.train.head(train_limit);
+    dataset.test = dataset.test.head(test_limit);
     synthetic_ = dataset.synthetic;
     dataset_description_ = (synthetic_ ? std::string("synthetic") : source) + " (" +
                            std::to_string(dataset.train.size()) + " train, " +

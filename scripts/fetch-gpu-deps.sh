@@ -44,4 +44,11 @@ mkdir -p "${wheels}"
   matplotlib==3.10.9 contourpy==1.3.3 cycler==0.12.1 fonttools==4.68.0 kiwisolver==1.5.1 \
   packaging==26.4 pillow==13.0.0 pyparsing==3.3.3 python-dateutil==4.0.0 tzdata==2026.6 \
   plotly==6.5.0 narwhals==2.29.0
+# The cross-framework suite's jax backend: the GPU machine has JAX (with its CUDA plugin) but not
+# Flax or Optax; these are pure Python (msgpack and PyYAML aside) and import without orbax.
+"${python}" -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+  --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+  --platform manylinux2014_x86_64 -d "${wheels}" \
+  flax==0.12.8 optax==0.2.8 msgpack==1.2.4 treescope==0.1.10 absl-py==2.5.1 rich==15.0.0 \
+  markdown-it-py==4.3.0 mdurl==0.1.2 pygments==2.21.0 PyYAML==6.0.4
 echo "fetched $(compgen -G "${wheels}/*.whl" | wc -l) wheels into ${wheels}"

@@ -19,7 +19,8 @@
 # suite (language and zoo models, three dtypes), cnn's layer profile and the scaling MLP per
 # dtype, no CPU labels; =dist the GPU tests, the graph-mode scaling sweep, the allreduce and
 # ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =frameworks the
-# cross-framework suite and cnn's layer profile, no tests; =cpulabel the build and CPU labels.
+# cross-framework suite (torch, pytorch, pytorch-compile, jax) on the seed models and cnn's layer
+# profile, =frameworks-resnet50 on resnet50 and one Fashion-MNIST epoch, no tests; =cpulabel the build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -126,7 +127,7 @@ fi
 
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
-  if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks ]]; then
+  if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks* ]]; then
     t=${SECONDS}
     timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
       >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
@@ -211,15 +212,21 @@ if [[ -x "${build}/nnbench" ]]; then
     nb_launch ddp-cpu 2 cpu --suite ddp-train --quick --axis model=simple_mlp,cnn \
       --axis batch_size=64 || status=1
   elif [[ "${subset}" == frameworks ]]; then
-    # Issue 9: the language's seed models in-process (LibTorch) and in PyTorch's Python runtime.
+    # Issue 9: the language's seed models and ResNet-50 in-process (LibTorch), in PyTorch's
+    # Python runtime (eager, torch.compile) and in JAX (Flax/Optax, jitted), one harness.
     nb_run frameworks --suite cross-framework --models simple_mlp,cnn,deep_mlp \
-      --backends torch,pytorch --axis mode=inference,train --axis batch_size=32,256 \
-      --iterations 50 || status=1
-    nb_run frameworks-compile --suite cross-framework --models simple_mlp,cnn,deep_mlp \
-      --backends pytorch-compile --axis mode=inference --axis batch_size=32,256 \
-      --iterations 50 || status=1
+      --backends torch,pytorch,pytorch-compile,jax --axis mode=inference,train \
+      --axis batch_size=32,256 --iterations 50 || status=1
     # Issue 7: the layer profile on the GPU, after its warm-up fix.
     nb_run layers --include layer_profile --quick --axis model=cnn --axis batch_size=32 || status=1
+  elif [[ "${subset}" == frameworks-resnet50 ]]; then
+    nb_run frameworks-resnet50 --suite cross-framework --models resnet50 \
+      --backends torch,pytorch,pytorch-compile,jax --axis mode=inference,train \
+      --axis batch_size=64 --iterations 30 || status=1
+    # One epoch of Fashion-MNIST on the GPU, accuracies side by side.
+    nb_run frameworks-epoch --suite cross-framework --models simple_mlp,cnn \
+      --backends torch,pytorch,jax --axis mode=epoch --axis batch_size=128 \
+      --option data="${root}/.data/fashion-mnist" || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -255,7 +262,7 @@ if [[ -x "${build}/nnbench" ]]; then
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
-        "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks ]]; then
+        "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks* ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -302,7 +309,7 @@ if [[ -x "${build}/nnbench" ]]; then
   t=${SECONDS}
   left=$((budget_s - SECONDS))
   if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ||
-        "${subset}" == frameworks ]]; then
+        "${subset}" == frameworks* ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \

@@ -1,67 +1,49 @@
-"""nnbench's worker for the `pytorch` backend: runs a model that `nnbench compile --emit pytorch`
-wrote, in PyTorch's own Python runtime, and streams what it measured to nnbench as JSON lines on
-standard output (nnbench computes every statistic itself):
-
-  {"meta": {"framework": "pytorch", "version": ..., "parameters": N, ...}}
-  {"sample_ns": T}            one per measured iteration, in order
-  {"done": true}
-  {"unavailable": REASON}     instead of all of the above, when PyTorch cannot be imported
+"""nnbench's worker for the `pytorch` and `pytorch-compile` backends: runs a model that
+`nnbench compile --emit pytorch` wrote, in PyTorch's own Python runtime, and streams what it
+measured to nnbench as JSON lines (protocol and modes: nnbench_worker_common.py).
 
 Each sample is time.perf_counter_ns() around one call, with torch.cuda.synchronize() before and
-after on a CUDA device. The first call is reported apart (meta first_call_ms: with --compile,
-torch.compile's compilation), then warm-up iterations are run and not reported. Anything else goes to
-standard error.
+after on a CUDA device. With --compile the model runs under torch.compile and the first call
+(reported apart as first_call_ms) is the compilation.
 """
-import argparse
-import importlib.util
-import json
-import platform
 import sys
-import time
 
-
-def emit(record):
-    sys.stdout.write(json.dumps(record) + "\n")
-    sys.stdout.flush()
+import nnbench_worker_common as common
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--module", required=True, help="the generated .py file")
-    parser.add_argument("--network", required=True, help="the nn.Module class in it")
-    parser.add_argument("--mode", choices=["inference", "train"], default="inference")
-    parser.add_argument("--batch", type=int, required=True)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--iterations", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--dtype", choices=["fp32", "fp16", "bf16"], default="fp32")
-    parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--compile", action="store_true",
-                        help="torch.compile the model (TorchInductor); the first call compiles")
-    args = parser.parse_args()
-
+    args = common.parse_args(__doc__, lambda parser: parser.add_argument(
+        "--compile", action="store_true",
+        help="torch.compile the model (TorchInductor); the first call compiles"))
     try:
         import torch
     except Exception as error:  # the framework is missing or broken: not a failure of the model
-        emit({"unavailable": f"cannot import torch with {sys.executable}: {error}"})
-        return 0
+        return common.unavailable("torch", error)
 
-    spec = importlib.util.spec_from_file_location("nnbench_generated", args.module)
-    generated = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generated)
+    generated = common.load_module(args.module)
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[args.dtype]
     device = torch.device(args.device)
     torch.manual_seed(args.seed)
     model = getattr(generated, args.network)().to(device=device, dtype=dtype)
-    inputs = generated.example_input(args.batch).to(device=device, dtype=dtype)
 
     def synchronize():
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
+    common.emit({"meta": common.base_meta(
+        "pytorch", torch.__version__, sum(p.numel() for p in model.parameters()), str(device),
+        "time.perf_counter_ns around one call"
+        + (", torch.cuda.synchronize before and after" if device.type == "cuda" else ""),
+        threads=torch.get_num_threads(), compiled=bool(args.compile))})
+
+    if args.mode == "epoch":
+        run_epochs(args, torch, generated, model, device, dtype)
+        common.emit({"done": True})
+        return 0
+
+    inputs = generated.example_input(args.batch).to(device=device, dtype=dtype)
     if args.mode == "inference":
         model.eval()
         context = torch.inference_mode()
@@ -82,33 +64,41 @@ def main():
             loss.backward()
             optimizer.step()
 
-    emit({"meta": {
-        "framework": "pytorch",
-        "version": torch.__version__,
-        "python": platform.python_version(),
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "device": str(device),
-        "threads": torch.get_num_threads(),
-        "timer": "time.perf_counter_ns around one call"
-                 + (", torch.cuda.synchronize before and after" if device.type == "cuda" else ""),
-    }})
     with context:
-        # The first call is timed apart: with --compile it is the compilation.
-        start = time.perf_counter_ns()
-        iteration()
-        synchronize()
-        emit({"meta": {"first_call_ms": (time.perf_counter_ns() - start) / 1e6,
-                       "compiled": bool(args.compile)}})
-        for _ in range(args.warmup):
-            iteration()
-        synchronize()
-        for _ in range(args.iterations):
-            start = time.perf_counter_ns()
-            iteration()
-            synchronize()
-            emit({"sample_ns": time.perf_counter_ns() - start})
-    emit({"done": True})
+        common.measure(args, iteration, synchronize)
+    common.emit({"done": True})
     return 0
+
+
+def run_epochs(args, torch, generated, model, device, dtype):
+    data = common.Data(args.data, args.train_limit, args.test_limit)
+    images = torch.from_numpy(data.train_images).to(device=device, dtype=dtype)
+    labels = torch.from_numpy(data.train_labels).to(device)
+    optimizer = generated.make_optimizer(model)
+    forward = torch.compile(model) if args.compile else model
+
+    def train_epoch(order):
+        model.train()
+        total = torch.zeros((), device=device)
+        for index in common.batches(torch.from_numpy(order).to(device), args.batch):
+            optimizer.zero_grad()
+            loss = generated.compute_loss(forward(images[index]), labels[index])
+            loss.backward()
+            optimizer.step()
+            total += loss.detach() * len(index)
+        return total.item() / len(order)
+
+    def accuracy(test_images, test_labels):
+        model.eval()
+        correct = 0
+        with torch.inference_mode():
+            for start in range(0, len(test_labels), 1024):
+                x = torch.from_numpy(test_images[start:start + 1024]).to(device=device, dtype=dtype)
+                y = torch.from_numpy(test_labels[start:start + 1024]).to(device)
+                correct += (model(x).argmax(dim=-1) == y).sum().item()
+        return correct / max(len(test_labels), 1)
+
+    common.train_epochs(args, train_epoch, accuracy, data)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 // The cross-framework suite on the CPU: the language's model in-process (LibTorch) and in
-// PyTorch's Python runtime as a worker process, measured by one harness with equal parameter
-// counts; and workers that crash, hang or print garbage give a failed row with their message.
+// PyTorch, JAX and Keras as worker processes, measured by one harness with equal parameter
+// counts, and trained for one epoch on Fashion-MNIST to accuracies within 0.02 of each other;
+// workers that crash, hang or print garbage give a failed row with their message. The jax and
+// keras tests need `make setup-frameworks` (skipped without it, failed in CI).
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../python_run.hpp"
 #include "cli_runner.hpp"
 
 namespace nnbench {
@@ -72,6 +76,86 @@ TEST(CrossFramework, PytorchCompile_ReportsItsCompileTime_AndTheSameModel) {
   EXPECT_EQ(s["measurements"]["parameter_count"]["value"].get<double>(), 101770.0);
   EXPECT_EQ(s["labels"]["framework"].get<std::string>().rfind("pytorch (torch.compile) 2.11.0", 0),
             0U);
+}
+
+// The runs of all four backends, keyed by backend, every one of them ok.
+std::map<std::string, nlohmann::json> four_backends(const fs::path& dir, const std::string& args) {
+  const auto r =
+      run_nnbench("run --suite cross-framework --backends torch,pytorch,jax,keras " + args +
+                      " --quiet --no-history --output-dir '" + (dir / "out").string() + "'",
+                  dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto by_backend = scenarios(dir / "out");
+  EXPECT_EQ(by_backend.size(), 4U);
+  for (const auto& [backend, s] : by_backend) {
+    EXPECT_EQ(s["status"], "ok") << backend << ": " << s["reason"];
+    EXPECT_EQ(s["measurements"]["parameter_count"]["value"].get<double>(), 101770.0) << backend;
+  }
+  return by_backend;
+}
+
+TEST(CrossFramework, FourBackends_Inference_SameModel_OneHarness) {
+  NNBENCH_REQUIRE_PYTHON_MODULES("jax, flax, optax, keras, tensorflow");
+  TempDir tmp;
+  const auto runs = four_backends(tmp.path(), "--axis batch_size=16 --warmup 2 --iterations 6");
+  for (const auto& [backend, s] : runs) {
+    EXPECT_EQ(s["measurements"]["latency_ms"]["count"].get<int>(), 6) << backend;
+  }
+  // jax.jit and Keras compile their first call: reported apart.
+  EXPECT_GT(runs.at("jax")["measurements"]["compile_time_ms"]["value"].get<double>(), 0.0);
+  EXPECT_GT(runs.at("keras")["measurements"]["compile_time_ms"]["value"].get<double>(), 0.0);
+  EXPECT_EQ(runs.at("jax")["labels"]["framework"].get<std::string>().rfind("jax 0.", 0), 0U);
+  EXPECT_EQ(runs.at("keras")["labels"]["framework"].get<std::string>().rfind("keras 3.", 0), 0U);
+}
+
+TEST(CrossFramework, FourBackends_OneEpochOnFashionMnist_AccuraciesWithin002) {
+  NNBENCH_REQUIRE_PYTHON_MODULES("jax, flax, optax, keras, tensorflow");
+  TempDir tmp;
+  const auto runs = four_backends(
+      tmp.path(), "--axis mode=epoch --axis batch_size=64 --option train_limit=12000");
+  double lowest = 1, highest = 0;
+  for (const auto& [backend, s] : runs) {
+    const auto& m = s["measurements"];
+    EXPECT_EQ(m["latency_ms"]["count"].get<int>(), 1) << backend;  // one epoch
+    EXPECT_NEAR(m["throughput"]["value"].get<double>() * m["latency_ms"]["value"].get<double>(),
+                12000.0 * 1000.0, 1.0)
+        << backend << ": samples/s of the 12,000 training images";
+    const double accuracy = m["test_accuracy"]["value"].get<double>();
+    EXPECT_GT(accuracy, 0.7) << backend << " learned Fashion-MNIST";
+    lowest = std::min(lowest, accuracy);
+    highest = std::max(highest, accuracy);
+  }
+  EXPECT_LE(highest - lowest, 0.02) << "test accuracies after one epoch";
+}
+
+TEST(CrossFramework, AMissingJax_IsUnavailable_WithTheInstallCommand) {
+  TempDir tmp;
+  // Debian's python3 has no jax (the frameworks go into .venv only).
+  const auto r = run_nnbench(
+      "run --suite cross-framework --axis backend=jax --option python=/usr/bin/python3 --quiet "
+      "--no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = scenarios(tmp.path() / "out").at("jax");
+  EXPECT_EQ(s["status"], "unavailable");
+  EXPECT_NE(s["reason"].get<std::string>().find("cannot import jax"), std::string::npos)
+      << s["reason"];
+  EXPECT_NE(s["reason"].get<std::string>().find("make setup-frameworks"), std::string::npos)
+      << s["reason"];
+}
+
+TEST(CrossFramework, EpochMode_OfAModelThatIsNotForFashionMnist_IsOneClearError) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "run --suite cross-framework --axis model=resnet_small --axis mode=epoch --quiet "
+      "--no-history --output-dir '" +
+          (tmp.path() / "out").string() + "'",
+      tmp.path());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("mode epoch trains on Fashion-MNIST: model 'ResNetSmall' takes (3, 32, 32)"),
+            std::string::npos)
+      << r.err;
 }
 
 // nnbench run of the pytorch backend alone with `python` as the worker's interpreter, writing

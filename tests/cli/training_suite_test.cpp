@@ -62,11 +62,12 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
             "dsl_vs_native model=simple_mlp/repetition=1/implementation=native\n"
             "dsl_vs_native model=cnn/repetition=1/implementation=dsl\n"
             "dsl_vs_native model=cnn/repetition=1/implementation=native\n");
-  r = run_nnbench("run --suite dsl-vs-native --backends jax --dry-run", tmp.path());
+  r = run_nnbench("run --suite dsl-vs-native --backends tensorflow --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "nnbench: error: --backends 'jax': this nnbench runs torch (in-process LibTorch) and "
-            "pytorch, pytorch-compile (PyTorch's Python runtime, suite cross-framework)\n");
+            "nnbench: error: --backends 'tensorflow': this nnbench runs torch (in-process "
+            "LibTorch), and pytorch, pytorch-compile, jax, keras (each framework's runtime, suite "
+            "cross-framework)\n");
   r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
 }

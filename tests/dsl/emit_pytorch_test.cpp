@@ -5,61 +5,24 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "../python_run.hpp"
 #include "dsl_test_util.hpp"
 
 namespace nnbench::dsl {
 namespace {
 
+using python_run::kDriver;
+using python_run::line_value;
+using python_run::python_shape;
+using python_run::run_command;
+using python_run::section;
 using testing::compile_ok;
 using testing::network_text;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-// The text after "key: " on the first line that starts with it; "" when none does.
-std::string line_value(const std::string& output, const std::string& key) {
-  std::istringstream lines(output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind(key + ": ", 0) == 0) return line.substr(key.size() + 2);
-  }
-  return "";
-}
-
-// "(2, 10)" for an output shape (10).
-std::string python_shape(const ir::Shape& sample_shape) {
-  std::string out = "(2";
-  for (std::int64_t d : sample_shape) {
-    out += ", ";
-    out += std::to_string(d);
-  }
-  return out + ")";
-}
 
 // Sequences and recurrent states the first network does not cover, under other losses.
 const char* kSequences = R"(
@@ -136,26 +99,6 @@ TEST(PytorchEmit, PadsExplicitly_WhenSamePaddingIsAsymmetric) {
       << text;
 }
 
-// Runs every file as __main__ in one Python process (torch is imported once), each section
-// of the output headed by "== <file>".
-const char* kDriver = R"(import runpy, sys
-for path in sys.argv[1:]:
-    print(f"== {path}", flush=True)
-    runpy.run_path(path, run_name="__main__")
-    sys.stdout.flush()
-)";
-
-// The output section of `file`, from its "== " header to the next one.
-std::string section(const std::string& output, const std::string& file) {
-  const std::string header = "== " + file + "\n";
-  const std::size_t start = output.find(header);
-  if (start == std::string::npos) return "";
-  const std::size_t end = output.find("\n== ", start + header.size());
-  return output.substr(start + header.size(), end == std::string::npos
-                                                  ? std::string::npos
-                                                  : end + 1 - start - header.size());
-}
-
 TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("nnbench_emit_pytorch_" + std::to_string(getpid()));
@@ -179,7 +122,7 @@ TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
     command += ' ';
     command += file.string();
   }
-  const CommandResult run = run_command(command);
+  const python_run::CommandResult run = run_command(command);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   for (const ir::Network& net : networks) {
     SCOPED_TRACE(net.name);

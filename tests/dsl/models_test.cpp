@@ -62,6 +62,23 @@ TEST(Models, ResnetSmallUsesResidualsAndBatchNorm_WhenCompiled) {
   EXPECT_EQ(n.output_shape, (ir::Shape{10}));
 }
 
+TEST(Models, Resnet50_HasTorchvisionsShape_LessTheProjectionBatchNorms) {
+  const ir::Network n = load("resnet50.nn");
+  int residuals = 0;
+  int projections = 0;
+  for (const ir::Layer& l : n.layers) {
+    if (l.kind != ir::LayerKind::kResidual) continue;
+    ++residuals;
+    if (std::get<ir::ResidualAttrs>(l.attrs).projection != ir::ProjectionKind::kNone) ++projections;
+  }
+  EXPECT_EQ(residuals, 16);  // 3 + 4 + 6 + 3 bottleneck blocks
+  EXPECT_EQ(projections, 4);
+  // torchvision's 25,557,032 less the four projection batch norms (2 x 3,840) plus their biases.
+  EXPECT_EQ(n.total_params, 25557032 - 2 * 3840 + 3840);
+  EXPECT_EQ(n.total_macs, 4089184256);  // torchvision's 4.09 G multiply-accumulates
+  EXPECT_EQ(n.output_shape, (ir::Shape{1000}));
+}
+
 TEST(Models, TransformerSmallTakesTokens_WhenCompiled) {
   const ir::Network n = load("transformer_small.nn");
   EXPECT_EQ(n.input_dtype, ir::InputDType::kInt64);

@@ -22,6 +22,10 @@ namespace nnbench::dsl {
 enum class LossInput { kLogits, kProbabilities, kLogProbabilities };
 LossInput loss_input(const ir::Network& network);
 
+// The activation inference applies on top of the training forward: the Output's when it is
+// folded into the loss (activation_in_loss), else none (nullptr). Points into `network`.
+const ir::Activation* inference_activation(const ir::Network& network);
+
 // The Python source text. The module is self-contained (imports torch only); running it prints
 // "parameters: N" (N = network.total_params) and the shape of one forward pass on a random
 // batch of 2. Pure function; no I/O.

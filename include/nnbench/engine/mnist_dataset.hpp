@@ -29,6 +29,11 @@ struct MnistSplit {
   torch::Tensor labels;
 
   std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+  // The first `limit` samples (views, no copy); all of them when limit is 0 or not smaller.
+  MnistSplit head(std::int64_t limit) const {
+    if (limit <= 0 || limit >= size()) return *this;
+    return {images.narrow(0, 0, limit), labels.narrow(0, 0, limit)};
+  }
 };
 
 struct MnistDataset {

@@ -25,9 +25,9 @@ void add_run_options(CLI::App& run, RunCommandOptions& o) {
                  "input data: an MNIST-format or image-class folder, or 'synthetic' (same as "
                  "--option data=DIR)");
   run.add_option("--backends", o.backends,
-                 "frameworks to run: torch (in-process LibTorch), pytorch and pytorch-compile "
-                 "(PyTorch's Python runtime in a worker process, eager or torch.compile; suite "
-                 "cross-framework)")
+                 "frameworks to run: torch (in-process LibTorch); pytorch, pytorch-compile, jax, "
+                 "keras (the framework's runtime in a worker process: PyTorch eager or "
+                 "torch.compile, Flax/Optax, Keras 3; suite cross-framework)")
       ->delimiter(',');
   run.add_option("--option", o.option_texts,
                  "KEY=VALUE for benchmarks (e.g. data=DIR; repeatable)");
@@ -156,8 +156,10 @@ int run_app(int argc, char** argv) {
       "compile", "check a .nn model and print its summary, or emit its IR or source code");
   compile->add_option("model", compile_options.model_file, "model file (.nn or .neural)")
       ->required();
-  compile->add_option("--emit", compile_options.emit, "summary, json, torch-cpp or pytorch")
-      ->check(CLI::IsMember({"summary", "json", "torch-cpp", "pytorch"}))
+  compile
+      ->add_option("--emit", compile_options.emit,
+                   "summary, json, torch-cpp, pytorch, jax (Flax/Optax) or keras (Keras 3)")
+      ->check(CLI::IsMember({"summary", "json", "torch-cpp", "pytorch", "jax", "keras"}))
       ->capture_default_str();
   compile->add_option("-o,--output", compile_options.output,
                       "write to this file instead of stdout");

@@ -12,6 +12,8 @@
 #include "nnbench/core/measurement.hpp"
 #include "nnbench/core/statistics.hpp"
 #include "nnbench/dsl/compile.hpp"
+#include "nnbench/dsl/emit_jax.hpp"
+#include "nnbench/dsl/emit_keras.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 #include "nnbench/dsl/emit_torch_cpp.hpp"
 #include "nnbench/dsl/json.hpp"
@@ -73,6 +75,8 @@ std::string emit(const std::vector<dsl::ir::Network>& networks,
   }
   if (options.emit == "torch-cpp") return dsl::emit_torch_cpp(pick_network(networks, options));
   if (options.emit == "pytorch") return dsl::emit_pytorch(pick_network(networks, options));
+  if (options.emit == "jax") return dsl::emit_jax(pick_network(networks, options));
+  if (options.emit == "keras") return dsl::emit_keras(pick_network(networks, options));
   std::string text;
   for (const auto& network : networks) {
     if (!options.network.empty() && network.name != options.network) continue;

@@ -82,15 +82,17 @@ RunConfig effective_config(RunCommandOptions& options, int& threads) {
     config.options["epochs"] = std::to_string(options.epochs);
   }
   if (!options.data.empty()) config.options["data"] = options.data;
-  // --backends: torch is in-process LibTorch (every suite); pytorch (and pytorch-compile, under
-  // torch.compile) runs the language's PyTorch Python in a worker process (the cross-framework
-  // suite's `backend` axis).
+  // --backends: torch is in-process LibTorch (every suite); the others run the language's code
+  // for a framework in that framework's runtime as a worker process (the cross-framework suite's
+  // `backend` axis).
+  static const std::vector<std::string> kBackends{"torch", "pytorch", "pytorch-compile", "jax",
+                                                  "keras"};
   for (const std::string& backend : options.backends) {
-    if (backend != "torch" && backend != "pytorch" && backend != "pytorch-compile") {
-      throw InputError(
-          fmt::format("--backends '{}': this nnbench runs torch (in-process LibTorch) and pytorch, "
-                      "pytorch-compile (PyTorch's Python runtime, suite cross-framework)",
-                      backend));
+    if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
+      throw InputError(fmt::format(
+          "--backends '{}': this nnbench runs torch (in-process LibTorch), and pytorch, "
+          "pytorch-compile, jax, keras (each framework's runtime, suite cross-framework)",
+          backend));
     }
   }
   if (std::any_of(options.backends.begin(), options.backends.end(),

@@ -1,5 +1,5 @@
-// loss_input(): how every back end feeds the network's training output to its loss (see
-// emit_pytorch.hpp).
+// loss_input() and inference_activation(): how every back end feeds the network's training
+// output to its loss, and what it applies on top at inference (see emit_pytorch.hpp).
 #include <variant>
 
 #include "nnbench/dsl/emit_pytorch.hpp"
@@ -36,6 +36,14 @@ LossInput loss_input(const ir::Network& network) {
       return LossInput::kLogits;
   }
   return LossInput::kLogits;
+}
+
+const ir::Activation* inference_activation(const ir::Network& network) {
+  if (network.layers.empty() || network.layers.back().kind != ir::LayerKind::kOutput) {
+    return nullptr;
+  }
+  const auto& a = std::get<ir::DenseAttrs>(network.layers.back().attrs);
+  return a.activation_in_loss ? &a.activation : nullptr;
 }
 
 }  // namespace nnbench::dsl

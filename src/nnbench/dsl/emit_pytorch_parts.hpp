@@ -17,6 +17,8 @@ struct Body {
 
 // A Python float literal that reads back as the same double ("0.001", "1e-08", "0.0").
 std::string number(double value);
+// "3, 32, 32": sizes for a docstring.
+std::string joined(const std::vector<std::int64_t>& values);
 // A Python tuple literal: "(3, 3)", "(2,)".
 std::string tuple(const std::vector<std::int64_t>& values);
 // The expression applying `a` to the expression `x`.

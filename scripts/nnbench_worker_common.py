@@ -1,0 +1,163 @@
+"""What nnbench's framework workers (nnbench_worker_pytorch.py, _jax.py, _keras.py) share: the
+command line, the JSON-lines protocol on standard output, the measurement loop, and the
+Fashion-MNIST files read the same way for every framework.
+
+Protocol (nnbench computes every statistic itself from the raw samples):
+
+  {"meta": {"framework": ..., "version": ..., "parameters": N, "timer": ..., ...}}
+  {"sample_ns": T}            one per measured iteration, in order
+  {"meta": {...}}             more metadata may follow (first_call_ms, test_accuracy, ...)
+  {"done": true}
+  {"unavailable": REASON}     instead of all of the above, when the framework cannot be imported
+
+Modes: `inference` and `train` time one call (a forward pass, or one training step) per sample,
+after a first call reported apart (first_call_ms: with a compiler, the compilation) and warm-up
+calls that are not reported. `epoch` trains on real data (the first --train-limit images of
+Fashion-MNIST, normalised by their own mean and standard deviation, shuffled each epoch from
+--seed), one epoch per sample (the first includes any compilation: no warm-up, which would
+change the weights), then reports the test accuracy (meta test_accuracy) on the first
+--test-limit test images. Anything else goes to standard error.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import sys
+import time
+
+INSTALL_HINT = "install it with `make setup-frameworks` (pinned in requirements-frameworks.txt)"
+
+
+def emit(record):
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def unavailable(framework, error):
+    """Reports that the framework cannot be imported: not a failure of the model."""
+    emit({"unavailable": f"cannot import {framework} with {sys.executable}: {error}; "
+                         + INSTALL_HINT})
+    return 0
+
+
+def parse_args(description, extra=None):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--module", required=True, help="the generated .py file")
+    parser.add_argument("--network", required=True, help="the model's name in it")
+    parser.add_argument("--mode", choices=["inference", "train", "epoch"], default="inference")
+    parser.add_argument("--batch", type=int, required=True)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--iterations", type=int, default=10,
+                        help="measured calls; in epoch mode, epochs")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--dtype", choices=["fp32", "fp16", "bf16"], default="fp32")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist",
+                        help="directory of the MNIST-format IDX files (epoch mode)")
+    parser.add_argument("--train-limit", type=int, default=0, help="first N training images")
+    parser.add_argument("--test-limit", type=int, default=0, help="first N test images")
+    if extra:
+        extra(parser)
+    return parser.parse_args()
+
+
+def load_module(path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("nnbench_generated", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def base_meta(framework, version, parameters, device, timer, **more):
+    meta = {"framework": framework, "version": version, "python": platform.python_version(),
+            "parameters": int(parameters), "device": device, "timer": timer}
+    meta.update(more)
+    return meta
+
+
+def measure(args, iteration, synchronize):
+    """inference/train modes: the first call apart, warm-up, then one sample per call."""
+    start = time.perf_counter_ns()
+    iteration()
+    synchronize()
+    emit({"meta": {"first_call_ms": (time.perf_counter_ns() - start) / 1e6}})
+    for _ in range(args.warmup):
+        iteration()
+    synchronize()
+    for _ in range(args.iterations):
+        start = time.perf_counter_ns()
+        iteration()
+        synchronize()
+        emit({"sample_ns": time.perf_counter_ns() - start})
+
+
+def train_epochs(args, train_epoch, accuracy, data):
+    """epoch mode: one sample per epoch, then the test accuracy and each epoch's mean loss."""
+    import numpy as np
+    rng = np.random.default_rng(args.seed)
+    losses = []
+    for _ in range(args.iterations):
+        order = rng.permutation(len(data.train_labels))
+        start = time.perf_counter_ns()
+        losses.append(float(train_epoch(order)))
+        emit({"sample_ns": time.perf_counter_ns() - start})
+    emit({"meta": {"test_accuracy": float(accuracy(data.test_images, data.test_labels)),
+                   "train_loss": losses[-1] if losses else float("nan"),
+                   "train_samples": int(len(data.train_labels)),
+                   "test_samples": int(len(data.test_labels))}})
+
+
+def batches(order, batch):
+    """Index arrays of consecutive batches of `order`; the last one may be smaller."""
+    return [order[i:i + batch] for i in range(0, len(order), batch)]
+
+
+class Data:
+    """Fashion-MNIST (or any MNIST-format set): float32 (N, 1, 28, 28) normalised, int64 labels."""
+
+    def __init__(self, directory, train_limit, test_limit):
+        import numpy as np
+        train_images = read_idx(find_idx(directory, "train-images-idx3-ubyte"), 3)
+        train_labels = read_idx(find_idx(directory, "train-labels-idx1-ubyte"), 1)
+        test_images = read_idx(find_idx(directory, "t10k-images-idx3-ubyte"), 3)
+        test_labels = read_idx(find_idx(directory, "t10k-labels-idx1-ubyte"), 1)
+        if train_limit > 0:
+            train_images, train_labels = train_images[:train_limit], train_labels[:train_limit]
+        if test_limit > 0:
+            test_images, test_labels = test_images[:test_limit], test_labels[:test_limit]
+        # The statistics of the training images used, on the [0, 1] scale (as nnbench's loader).
+        scaled = train_images.astype(np.float64) / 255.0
+        mean, std = scaled.mean(), scaled.std()
+        std = std if std > 0 else 1.0
+
+        def normalise(images):
+            return ((images.astype(np.float32) / 255.0 - mean) / std).astype(np.float32)[:, None]
+
+        self.train_images, self.test_images = normalise(train_images), normalise(test_images)
+        self.train_labels = train_labels.astype(np.int64)
+        self.test_labels = test_labels.astype(np.int64)
+
+
+def find_idx(directory, stem):
+    for name in (stem, stem + ".gz"):
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(f"no {stem}[.gz] in {directory}")
+
+
+def read_idx(path, dimensions):
+    import numpy as np
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        raw = handle.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != dimensions:
+        raise ValueError(f"{path}: not an IDX file of uint8 with {dimensions} dimension(s)")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dimensions))
+    offset = 4 + 4 * dimensions
+    if len(raw) - offset != int(np.prod(shape)):
+        raise ValueError(f"{path}: {len(raw) - offset} bytes of data for shape {shape}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=offset).reshape(shape)
