@@ -1,5 +1,6 @@
 // Every model shipped in models/ compiles; the seed models have their exact parameter counts.
 #include <filesystem>
+#include <utility>
 
 #include "dsl_test_util.hpp"
 
@@ -10,6 +11,18 @@ const std::filesystem::path kModels = std::filesystem::path(NNBENCH_SOURCE_DIR) 
 
 ir::Network load(const std::string& file) {
   return compile_file((kModels / file).string()).front();
+}
+
+// How many top-level Residual blocks the network has, and how many of them project.
+std::pair<int, int> residuals_and_projections(const ir::Network& n) {
+  int residuals = 0;
+  int projections = 0;
+  for (const ir::Layer& l : n.layers) {
+    if (l.kind != ir::LayerKind::kResidual) continue;
+    ++residuals;
+    if (std::get<ir::ResidualAttrs>(l.attrs).projection != ir::ProjectionKind::kNone) ++projections;
+  }
+  return {residuals, projections};
 }
 
 TEST(Models, CompileCleanly_WhenShippedInModelsDir) {
@@ -50,13 +63,7 @@ TEST(Models, DeepMlpHas567434Params_WhenCompiled) {
 
 TEST(Models, ResnetSmallUsesResidualsAndBatchNorm_WhenCompiled) {
   const ir::Network n = load("resnet_small.nn");
-  int residuals = 0;
-  int projections = 0;
-  for (const ir::Layer& l : n.layers) {
-    if (l.kind != ir::LayerKind::kResidual) continue;
-    ++residuals;
-    if (std::get<ir::ResidualAttrs>(l.attrs).projection != ir::ProjectionKind::kNone) ++projections;
-  }
+  const auto [residuals, projections] = residuals_and_projections(n);
   EXPECT_GE(residuals, 4);
   EXPECT_EQ(projections, 2);
   EXPECT_EQ(n.output_shape, (ir::Shape{10}));
@@ -64,13 +71,7 @@ TEST(Models, ResnetSmallUsesResidualsAndBatchNorm_WhenCompiled) {
 
 TEST(Models, Resnet50_HasTorchvisionsShape_LessTheProjectionBatchNorms) {
   const ir::Network n = load("resnet50.nn");
-  int residuals = 0;
-  int projections = 0;
-  for (const ir::Layer& l : n.layers) {
-    if (l.kind != ir::LayerKind::kResidual) continue;
-    ++residuals;
-    if (std::get<ir::ResidualAttrs>(l.attrs).projection != ir::ProjectionKind::kNone) ++projections;
-  }
+  const auto [residuals, projections] = residuals_and_projections(n);
   EXPECT_EQ(residuals, 16);  // 3 + 4 + 6 + 3 bottleneck blocks
   EXPECT_EQ(projections, 4);
   // torchvision's 25,557,032 less the four projection batch norms (2 x 3,840) plus their biases.

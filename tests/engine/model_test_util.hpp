@@ -14,6 +14,7 @@
 
 #include <torch/nn/module.h>
 
+#include "../python_run.hpp"
 #include "nnbench/dsl/compile.hpp"
 #include "nnbench/dsl/ir.hpp"
 
@@ -52,34 +53,9 @@ inline std::int64_t ir_count_with_body(const dsl::ir::Layer& layer) {
   return count;
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// Runs `command` through the shell and collects its output.
-inline CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-// The text after "key: " on the first line that starts with it; "" when none does.
-inline std::string line_value(const std::string& output, const std::string& key) {
-  std::istringstream lines(output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind(key + ": ", 0) == 0) return line.substr(key.size() + 2);
-  }
-  return "";
-}
+// Running Python and reading what it prints: shared with the dsl tests.
+using python_run::CommandResult;
+using python_run::line_value;
+using python_run::run_command;
 
 }  // namespace nnbench::engine::testing

@@ -88,6 +88,13 @@ class Walk {
       layers(layer.body);
       move_to(skip_layout, layer.output_shape.size());
       dialect_.residual_add(layer, skip, layout_, out_);
+    } else if (layer.kind == ir::LayerKind::kActivation) {
+      out_.push_back(
+          "x = " + dialect_.activation(std::get<ir::ActivationAttrs>(layer.attrs).activation, "x"));
+    } else if (layer.kind == ir::LayerKind::kPermute) {
+      std::vector<std::int64_t> perm{0};
+      for (std::int64_t d : std::get<ir::PermuteAttrs>(layer.attrs).dims) perm.push_back(d + 1);
+      out_.push_back(dialect_.transpose(perm));
     } else {
       dialect_.layer(layer, layout_, out_);
     }
@@ -138,6 +145,18 @@ std::int64_t fan_in(const ir::Layer& layer) {
     return residual->projection_in;  // a Linear or a 1x1 convolution
   }
   return 1;
+}
+
+std::string flag(bool value) { return value ? "True" : "False"; }
+
+std::string name_argument(const std::string& layer_name) {
+  return "name=\"" + identifier(layer_name) + "\"";
+}
+
+std::string torch_init(const ir::Layer& layer, const std::string& weight_keyword,
+                       const std::string& bias_keyword) {
+  const std::string init = "_torch_uniform(" + std::to_string(fan_in(layer)) + ")";
+  return weight_keyword + "=" + init + ", " + bias_keyword + "=" + init;
 }
 
 void unsupported(const ir::Layer& layer, const std::string& back_end) {

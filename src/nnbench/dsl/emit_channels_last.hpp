@@ -26,7 +26,10 @@ class Dialect {
   virtual ~Dialect() = default;
   // The statement "x = x transposed by perm" (perm includes the batch dimension 0).
   virtual std::string transpose(const std::vector<std::int64_t>& perm) const = 0;
-  // The statements of one layer other than a Residual, with x in `layout` (channels-last only
+  // The expression applying `a` to the expression `x` (softmax axes: channels-first).
+  virtual std::string activation(const ir::Activation& a, const std::string& x) const = 0;
+  // The statements of one layer other than a Residual, Activation or Permute (the walk writes
+  // those with transpose() and activation()), with x in `layout` (channels-last only
   // for layers the walk runs so: convolutions, pooling, batch norm on a spatial input).
   virtual void layer(const ir::Layer& layer, Layout layout,
                      std::vector<std::string>& out) const = 0;
@@ -50,6 +53,14 @@ std::vector<std::int64_t> spatial_axes(std::size_t rank, Layout layout);
 // PyTorch's default bound of Linear and Conv weights and biases, 1/sqrt(fan_in), with fan_in =
 // in_features, or in_channels / groups x the kernel's elements.
 std::int64_t fan_in(const ir::Layer& layer);
+
+// Pieces of a Python call's keyword arguments: "True"/"False"; name="residual_1_conv2d_3";
+// PyTorch's initialisation of a layer's weight and bias through the framework's keywords, e.g.
+// "kernel_init=_torch_uniform(9), bias_init=_torch_uniform(9)".
+std::string flag(bool value);
+std::string name_argument(const std::string& layer_name);
+std::string torch_init(const ir::Layer& layer, const std::string& weight_keyword,
+                       const std::string& bias_keyword);
 
 // An InputError naming the layer, its line and the back end that has no translation for it.
 [[noreturn]] void unsupported(const ir::Layer& layer, const std::string& back_end);

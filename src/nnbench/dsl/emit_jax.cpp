@@ -13,13 +13,13 @@
 namespace nnbench::dsl {
 namespace {
 
+using channels_last::flag;
 using channels_last::Layout;
+using channels_last::torch_init;
 using py::number;
 using py::tuple;
 
-std::string flag(bool value) { return value ? "True" : "False"; }
-
-std::string activation(const ir::Activation& a, const std::string& x) {
+std::string apply_activation(const ir::Activation& a, const std::string& x) {
   const std::string axis = std::to_string(a.dim + 1);
   switch (a.kind) {
     case ir::ActivationKind::kLinear:
@@ -55,18 +55,12 @@ std::string padding_pairs(const std::vector<std::int64_t>& begin,
   return out + (begin.size() == 1 ? ",)" : ")");
 }
 
-// PyTorch's default initialisation of the layer's weight and bias.
-std::string torch_init(const ir::Layer& layer) {
-  const std::string init = "_torch_uniform(" + std::to_string(channels_last::fan_in(layer)) + ")";
-  return "kernel_init=" + init + ", bias_init=" + init;
-}
-
-std::string named(const std::string& name) {
-  return "name=\"" + channels_last::identifier(name) + "\"";
-}
-
 class FlaxDialect final : public channels_last::Dialect {
  public:
+  std::string activation(const ir::Activation& a, const std::string& x) const override {
+    return apply_activation(a, x);
+  }
+
   std::string transpose(const std::vector<std::int64_t>& perm) const override {
     return "x = jnp.transpose(x, " + tuple(perm) + ")";
   }
@@ -78,15 +72,18 @@ class FlaxDialect final : public channels_last::Dialect {
       case K::kOutput: {
         const auto& a = std::get<ir::DenseAttrs>(layer.attrs);
         const ir::Activation none;
-        out.push_back("x = " + activation(a.activation_in_loss ? none : a.activation,
-                                          "nn.Dense(" + std::to_string(a.units) + ", use_bias=" +
-                                              flag(a.use_bias) + ", " + torch_init(layer) + ", " +
-                                              named(layer.name) + ")(x)"));
+        out.push_back("x = " +
+                      apply_activation(a.activation_in_loss ? none : a.activation,
+                                       "nn.Dense(" + std::to_string(a.units) +
+                                           ", use_bias=" + flag(a.use_bias) + ", " +
+                                           torch_init(layer, "kernel_init", "bias_init") + ", " +
+                                           channels_last::name_argument(layer.name) + ")(x)"));
         return;
       }
       case K::kDropout:
         out.push_back("x = nn.Dropout(" + number(std::get<ir::DropoutAttrs>(layer.attrs).rate) +
-                      ", deterministic=not train, " + named(layer.name) + ")(x)");
+                      ", deterministic=not train, " + channels_last::name_argument(layer.name) +
+                      ")(x)");
         return;
       case K::kFlatten:
         out.push_back("x = x.reshape((x.shape[0], -1))");
@@ -94,15 +91,16 @@ class FlaxDialect final : public channels_last::Dialect {
       case K::kConv1D:
       case K::kConv2D: {
         const auto& a = std::get<ir::ConvAttrs>(layer.attrs);
-        out.push_back(
-            "x = " +
-            activation(a.activation, "nn.Conv(" + std::to_string(a.filters) + ", " +
-                                         tuple(a.kernel_size) + ", strides=" + tuple(a.strides) +
-                                         ", padding=" + padding_pairs(a.pad_begin, a.pad_end) +
-                                         ", kernel_dilation=" + tuple(a.dilation) +
-                                         ", feature_group_count=" + std::to_string(a.groups) +
-                                         ", use_bias=" + flag(a.use_bias) + ", " +
-                                         torch_init(layer) + ", " + named(layer.name) + ")(x)"));
+        out.push_back("x = " +
+                      apply_activation(a.activation,
+                                       "nn.Conv(" + std::to_string(a.filters) + ", " +
+                                           tuple(a.kernel_size) + ", strides=" + tuple(a.strides) +
+                                           ", padding=" + padding_pairs(a.pad_begin, a.pad_end) +
+                                           ", kernel_dilation=" + tuple(a.dilation) +
+                                           ", feature_group_count=" + std::to_string(a.groups) +
+                                           ", use_bias=" + flag(a.use_bias) + ", " +
+                                           torch_init(layer, "kernel_init", "bias_init") + ", " +
+                                           channels_last::name_argument(layer.name) + ")(x)"));
         return;
       }
       case K::kMaxPooling1D:
@@ -126,40 +124,31 @@ class FlaxDialect final : public channels_last::Dialect {
       case K::kBatchNormalization: {
         const auto& a = std::get<ir::NormAttrs>(layer.attrs);
         // Flax's momentum is the weight of the running value: LibTorch's is the new batch's.
-        out.push_back(
-            "x = nn.BatchNorm(use_running_average=not train, momentum=" + number(1.0 - a.momentum) +
-            ", epsilon=" + number(a.epsilon) + ", use_bias=" + flag(a.affine) +
-            ", use_scale=" + flag(a.affine) + ", " + named(layer.name) + ")(x)");
+        out.push_back("x = nn.BatchNorm(use_running_average=not train, momentum=" +
+                      number(1.0 - a.momentum) + ", epsilon=" + number(a.epsilon) +
+                      ", use_bias=" + flag(a.affine) + ", use_scale=" + flag(a.affine) + ", " +
+                      channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
       case K::kLayerNormalization: {
         const auto& a = std::get<ir::NormAttrs>(layer.attrs);
         out.push_back("x = nn.LayerNorm(epsilon=" + number(a.epsilon) +
                       ", use_bias=" + flag(a.affine) + ", use_scale=" + flag(a.affine) + ", " +
-                      named(layer.name) + ")(x)");
+                      channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
       case K::kEmbedding: {
         const auto& a = std::get<ir::EmbeddingAttrs>(layer.attrs);
-        out.push_back(
-            "x = nn.Embed(" + std::to_string(a.input_dim) + ", " + std::to_string(a.output_dim) +
-            ", embedding_init=nn.initializers.normal(1.0), " + named(layer.name) + ")(x)");
+        out.push_back("x = nn.Embed(" + std::to_string(a.input_dim) + ", " +
+                      std::to_string(a.output_dim) +
+                      ", embedding_init=nn.initializers.normal(1.0), " +
+                      channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
-      case K::kActivation:
-        out.push_back("x = " +
-                      activation(std::get<ir::ActivationAttrs>(layer.attrs).activation, "x"));
-        return;
       case K::kReshape:
         out.push_back("x = x.reshape((x.shape[0],) + " +
                       tuple(std::get<ir::ReshapeAttrs>(layer.attrs).target_shape) + ")");
         return;
-      case K::kPermute: {
-        std::vector<std::int64_t> perm{0};
-        for (std::int64_t d : std::get<ir::PermuteAttrs>(layer.attrs).dims) perm.push_back(d + 1);
-        out.push_back(transpose(perm));
-        return;
-      }
       default:
         channels_last::unsupported(layer, "jax");
     }
@@ -168,9 +157,10 @@ class FlaxDialect final : public channels_last::Dialect {
   void residual_add(const ir::Layer& residual, const std::string& skip, Layout /*layout*/,
                     std::vector<std::string>& out) const override {
     const auto& a = std::get<ir::ResidualAttrs>(residual.attrs);
-    const std::string projected_name = named(residual.name + "_projection");
-    const std::string common = "use_bias=" + flag(a.projection_bias) + ", " + torch_init(residual) +
-                               ", " + projected_name + ")(" + skip + ")";
+    const std::string projected_name = channels_last::name_argument(residual.name + "_projection");
+    const std::string common = "use_bias=" + flag(a.projection_bias) + ", " +
+                               torch_init(residual, "kernel_init", "bias_init") + ", " +
+                               projected_name + ")(" + skip + ")";
     switch (a.projection) {
       case ir::ProjectionKind::kNone:
         out.push_back("x = " + skip + " + x");
@@ -316,7 +306,7 @@ std::string emit_jax(const ir::Network& net) {
       << "def predict(model, variables, x):\n"
       << "    \"\"\"Inference forward: the final activation applied.\"\"\"\n"
       << "    output = model.apply(variables, x, train=False)\n"
-      << "    return " << (folded ? activation(*folded, "output") : "output") << "\n\n\n"
+      << "    return " << (folded ? apply_activation(*folded, "output") : "output") << "\n\n\n"
       << "def compute_loss(output, target):\n"
       << "    \"\"\"" << ir::to_string(net.loss) << " of the training forward's output.\"\"\"\n"
       << loss_body(net) << "\n\n"

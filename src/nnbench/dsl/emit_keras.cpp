@@ -13,13 +13,13 @@
 namespace nnbench::dsl {
 namespace {
 
+using channels_last::flag;
 using channels_last::Layout;
+using channels_last::torch_init;
 using py::number;
 using py::tuple;
 
-std::string flag(bool value) { return value ? "True" : "False"; }
-
-std::string activation(const ir::Activation& a, const std::string& x) {
+std::string apply_activation(const ir::Activation& a, const std::string& x) {
   const std::string axis = std::to_string(a.dim + 1);
   switch (a.kind) {
     case ir::ActivationKind::kLinear:
@@ -44,16 +44,6 @@ std::string activation(const ir::Activation& a, const std::string& x) {
   return x;
 }
 
-// PyTorch's default initialisation of the layer's weight and bias.
-std::string torch_init(const ir::Layer& layer) {
-  const std::string init = "_torch_uniform(" + std::to_string(channels_last::fan_in(layer)) + ")";
-  return "kernel_initializer=" + init + ", bias_initializer=" + init;
-}
-
-std::string named(const std::string& name) {
-  return "name=\"" + channels_last::identifier(name) + "\"";
-}
-
 bool any_nonzero(const std::vector<std::int64_t>& values) {
   for (std::int64_t v : values) {
     if (v != 0) return true;
@@ -73,6 +63,10 @@ std::string pad_widths(const std::vector<std::int64_t>& begin,
 
 class KerasDialect final : public channels_last::Dialect {
  public:
+  std::string activation(const ir::Activation& a, const std::string& x) const override {
+    return apply_activation(a, x);
+  }
+
   std::string transpose(const std::vector<std::int64_t>& perm) const override {
     return "x = ops.transpose(x, " + tuple(perm) + ")";
   }
@@ -84,16 +78,17 @@ class KerasDialect final : public channels_last::Dialect {
       case K::kOutput: {
         const auto& a = std::get<ir::DenseAttrs>(layer.attrs);
         const ir::Activation none;
-        out.push_back("x = " +
-                      activation(a.activation_in_loss ? none : a.activation,
-                                 "layers.Dense(" + std::to_string(a.units) +
-                                     ", use_bias=" + flag(a.use_bias) + ", " + torch_init(layer) +
-                                     ", " + named(layer.name) + ")(x)"));
+        out.push_back("x = " + apply_activation(
+                                   a.activation_in_loss ? none : a.activation,
+                                   "layers.Dense(" + std::to_string(a.units) +
+                                       ", use_bias=" + flag(a.use_bias) + ", " +
+                                       torch_init(layer, "kernel_initializer", "bias_initializer") +
+                                       ", " + channels_last::name_argument(layer.name) + ")(x)"));
         return;
       }
       case K::kDropout:
         out.push_back("x = layers.Dropout(" + number(std::get<ir::DropoutAttrs>(layer.attrs).rate) +
-                      ", " + named(layer.name) + ")(x)");
+                      ", " + channels_last::name_argument(layer.name) + ")(x)");
         return;
       case K::kFlatten:
         out.push_back("x = layers.Flatten()(x)");
@@ -117,14 +112,14 @@ class KerasDialect final : public channels_last::Dialect {
         out.push_back(
             "x = layers.BatchNormalization(axis=-1, momentum=" + number(1.0 - a.momentum) +
             ", epsilon=" + number(a.epsilon) + ", center=" + flag(a.affine) +
-            ", scale=" + flag(a.affine) + ", " + named(layer.name) + ")(x)");
+            ", scale=" + flag(a.affine) + ", " + channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
       case K::kLayerNormalization: {
         const auto& a = std::get<ir::NormAttrs>(layer.attrs);
         out.push_back("x = layers.LayerNormalization(axis=-1, epsilon=" + number(a.epsilon) +
                       ", center=" + flag(a.affine) + ", scale=" + flag(a.affine) + ", " +
-                      named(layer.name) + ")(x)");
+                      channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
       case K::kEmbedding: {
@@ -132,23 +127,13 @@ class KerasDialect final : public channels_last::Dialect {
         out.push_back("x = layers.Embedding(" + std::to_string(a.input_dim) + ", " +
                       std::to_string(a.output_dim) +
                       ", embeddings_initializer=keras.initializers.RandomNormal(stddev=1.0), " +
-                      named(layer.name) + ")(x)");
+                      channels_last::name_argument(layer.name) + ")(x)");
         return;
       }
-      case K::kActivation:
-        out.push_back("x = " +
-                      activation(std::get<ir::ActivationAttrs>(layer.attrs).activation, "x"));
-        return;
       case K::kReshape:
         out.push_back("x = layers.Reshape(" +
                       tuple(std::get<ir::ReshapeAttrs>(layer.attrs).target_shape) + ")(x)");
         return;
-      case K::kPermute: {
-        std::vector<std::int64_t> perm{0};
-        for (std::int64_t d : std::get<ir::PermuteAttrs>(layer.attrs).dims) perm.push_back(d + 1);
-        out.push_back(transpose(perm));
-        return;
-      }
       default:
         channels_last::unsupported(layer, "keras");
     }
@@ -157,8 +142,10 @@ class KerasDialect final : public channels_last::Dialect {
   void residual_add(const ir::Layer& residual, const std::string& skip, Layout /*layout*/,
                     std::vector<std::string>& out) const override {
     const auto& a = std::get<ir::ResidualAttrs>(residual.attrs);
-    const std::string common = "use_bias=" + flag(a.projection_bias) + ", " + torch_init(residual) +
-                               ", " + named(residual.name + "_projection") + ")(" + skip + ")";
+    const std::string common = "use_bias=" + flag(a.projection_bias) + ", " +
+                               torch_init(residual, "kernel_initializer", "bias_initializer") +
+                               ", " + channels_last::name_argument(residual.name + "_projection") +
+                               ")(" + skip + ")";
     switch (a.projection) {
       case ir::ProjectionKind::kNone:
         out.push_back("x = layers.Add()([" + skip + ", x])");
@@ -185,14 +172,15 @@ class KerasDialect final : public channels_last::Dialect {
     if (any_nonzero(a.pad_begin) || any_nonzero(a.pad_end)) {
       out.push_back("x = ops.pad(x, " + pad_widths(a.pad_begin, a.pad_end) + ")");
     }
-    out.push_back(
-        "x = " +
-        activation(a.activation, "layers.Conv" + d + "D(" + std::to_string(a.filters) + ", " +
-                                     tuple(a.kernel_size) + ", strides=" + tuple(a.strides) +
-                                     ", padding=\"valid\", dilation_rate=" + tuple(a.dilation) +
-                                     ", groups=" + std::to_string(a.groups) +
-                                     ", use_bias=" + flag(a.use_bias) + ", " + torch_init(layer) +
-                                     ", " + named(layer.name) + ")(x)"));
+    out.push_back("x = " +
+                  apply_activation(a.activation,
+                                   "layers.Conv" + d + "D(" + std::to_string(a.filters) + ", " +
+                                       tuple(a.kernel_size) + ", strides=" + tuple(a.strides) +
+                                       ", padding=\"valid\", dilation_rate=" + tuple(a.dilation) +
+                                       ", groups=" + std::to_string(a.groups) +
+                                       ", use_bias=" + flag(a.use_bias) + ", " +
+                                       torch_init(layer, "kernel_initializer", "bias_initializer") +
+                                       ", " + channels_last::name_argument(layer.name) + ")(x)"));
   }
 
   static void pool(const ir::Layer& layer, std::vector<std::string>& out) {
@@ -340,7 +328,7 @@ std::string emit_keras(const ir::Network& net) {
       << "    \"\"\"The inference forward, sharing the model's layers: the final activation "
          "applied.\"\"\"\n";
   if (folded) {
-    out << "    return keras.Model(model.inputs, " << activation(*folded, "model.outputs[0]")
+    out << "    return keras.Model(model.inputs, " << apply_activation(*folded, "model.outputs[0]")
         << ", name=\"" << net.name << "_predict\")\n\n\n";
   } else {
     out << "    return model\n\n\n";
