@@ -88,21 +88,25 @@ class ScratchDirectory {
   fs::path path_;
 };
 
-// How a worker backend gets its code and which script runs it.
+// How a worker backend gets its code, which script runs it, and whether its first call compiles
+// (torch.compile, XLA under jax.jit, Keras's traced step): then it is reported as compile_time_ms.
 struct WorkerBackend {
   std::string (*emit)(const nnbench::dsl::ir::Network&);
   const char* script;
   const char* framework_label;
+  bool first_call_compiles;
 };
 
 WorkerBackend worker_backend(const std::string& backend) {
   namespace dsl = nnbench::dsl;
-  if (backend == "pytorch") return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch"};
-  if (backend == "pytorch-compile") {
-    return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch (torch.compile)"};
+  if (backend == "pytorch") {
+    return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch", false};
   }
-  if (backend == "jax") return {dsl::emit_jax, "nnbench_worker_jax.py", "jax"};
-  return {dsl::emit_keras, "nnbench_worker_keras.py", "keras"};
+  if (backend == "pytorch-compile") {
+    return {dsl::emit_pytorch, "nnbench_worker_pytorch.py", "pytorch (torch.compile)", true};
+  }
+  if (backend == "jax") return {dsl::emit_jax, "nnbench_worker_jax.py", "jax", true};
+  return {dsl::emit_keras, "nnbench_worker_keras.py", "keras", true};
 }
 
 class CrossFramework final : public nnbench::Benchmark {
@@ -216,7 +220,6 @@ class CrossFramework final : public nnbench::Benchmark {
     device_ = engine::resolve_device(state.device());
     const torch::ScalarType dtype = engine::parse_dtype(state.get_string("dtype"));
     model_ = suites::make_trainable_model(state, network, dtype, device_);
-    data_ = suites::make_training_batch(model_, batch, dtype, device_, state.seed());
     if (mode == "epoch") {
       engine::MnistDataset dataset = engine::load_mnist_format(data_dir_);
       engine::PrepareOptions prepare;
@@ -234,10 +237,14 @@ class CrossFramework final : public nnbench::Benchmark {
           engine::DataLoaderOptions{batch, true, state.seed(), false, false, std::nullopt});
       optimizer_ = model_.step.make_optimizer();
       state.set_items_per_iteration(static_cast<double>(prepared.train.size()), "samples");
-    } else if (mode == "train") {
-      optimizer_ = model_.step.make_optimizer();
     } else {
-      model_.module->eval();
+      // One seeded batch, timed call after call.
+      data_ = suites::make_training_batch(model_, batch, dtype, device_, state.seed());
+      if (mode == "train") {
+        optimizer_ = model_.step.make_optimizer();
+      } else {
+        model_.module->eval();
+      }
     }
     state.set_label("framework", "libtorch " + std::string(TORCH_VERSION));
     std::int64_t parameters = 0;
@@ -270,8 +277,6 @@ class CrossFramework final : public nnbench::Benchmark {
                      {"--data", data_dir_, "--train-limit", std::to_string(train_limit_),
                       "--test-limit", std::to_string(test_limit_)});
     }
-    // With a compiler (torch.compile, XLA under jax.jit and Keras), the first call compiles.
-    const bool compiled = backend != "pytorch";
     if (backend == "pytorch-compile") command.push_back("--compile");
     const auto timeout = std::chrono::seconds(state.count_option("worker_timeout_s", 600));
     // The worker's heap gets the run's placement policy, so both sides are measured alike.
@@ -290,7 +295,8 @@ class CrossFramework final : public nnbench::Benchmark {
       }
     };
     // With a compiler, the first call is the compilation; otherwise the cold first call.
-    add("first_call_ms", compiled ? "compile_time_ms" : "first_call_ms", "ms", false);
+    add("first_call_ms", worker.first_call_compiles ? "compile_time_ms" : "first_call_ms", "ms",
+        false);
     add("parameters", "parameter_count", "parameters", false);
     add("test_accuracy", "test_accuracy", "fraction", true);
     add("train_loss", "train_loss", "nats", false);

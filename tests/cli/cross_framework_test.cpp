@@ -156,6 +156,15 @@ TEST(CrossFramework, EpochMode_OfAModelThatIsNotForFashionMnist_IsOneClearError)
   EXPECT_NE(r.err.find("mode epoch trains on Fashion-MNIST: model 'ResNetSmall' takes (3, 32, 32)"),
             std::string::npos)
       << r.err;
+  const auto zero = run_nnbench(
+      "run --suite cross-framework --axis mode=epoch --option epochs=0 --quiet --no-history "
+      "--output-dir '" +
+          (tmp.path() / "out0").string() + "'",
+      tmp.path());
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.err.find("option 'epochs': expected >= 1"), std::string::npos) << zero.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "out0") && !fs::is_empty(tmp.path() / "out0"))
+      << "a failed setup leaves no result";
 }
 
 // nnbench run of the pytorch backend alone with `python` as the worker's interpreter, writing
