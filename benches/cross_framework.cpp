@@ -36,6 +36,7 @@
 #include "nnbench/engine/torch_runtime.hpp"
 #include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/language_model.hpp"
+#include "nnbench/suites/scratch_directory.hpp"
 #include "nnbench/suites/trainable_model.hpp"
 #include "nnbench/suites/training_loop.hpp"
 
@@ -66,26 +67,6 @@ class ReportedSampleTimer final : public nnbench::Timer {
   std::vector<double> samples_ns_;
   std::string kind_;
   std::size_t next_ = 0;
-};
-
-// A directory of its own under the temporary directory, removed with the object.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "nnbench-worker-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw nnbench::IoError("cannot make a directory under " + fs::temp_directory_path().string());
-    }
-    path_ = pattern;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 // How a worker backend gets its code, which script runs it, and whether its first call compiles
@@ -225,8 +206,10 @@ class CrossFramework final : public nnbench::Benchmark {
       engine::PrepareOptions prepare;
       prepare.validation_fraction = 0;
       prepare.device = device_;
-      engine::PreparedData prepared = engine::prepare_data(
-          {dataset.train.head(train_limit_), dataset.test.head(test_limit_)}, prepare);
+      engine::PreparedData prepared =
+          engine::prepare_data({dataset.train.head(train_limit_), dataset.test.head(test_limit_),
+                                dataset.class_count, dataset.synthetic, dataset.source},
+                               prepare);
       if (dtype != torch::kFloat32) {
         prepared.train.inputs = prepared.train.inputs.to(dtype);
         prepared.test.inputs = prepared.test.inputs.to(dtype);
@@ -256,7 +239,7 @@ class CrossFramework final : public nnbench::Benchmark {
                     long long batch, const std::string& mode) {
     const std::string backend = state.get_string("backend");
     const WorkerBackend worker = worker_backend(backend);
-    ScratchDirectory scratch;
+    suites::ScratchDirectory scratch;
     const fs::path module = scratch.path() / (network.name + ".py");
     std::ofstream(module) << worker.emit(network);
     const std::string python = state.option("python", NNBENCH_SCRIPT_PYTHON);

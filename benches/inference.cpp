@@ -9,16 +9,16 @@ namespace {
 class Inference final : public nnbench::suites::InferenceBenchmark {
  public:
   std::string description() const override {
-    return "Forward pass of resnet50 / vit_b_16 / scaling_mlp: batch sizes, dtypes, eager vs "
-           "CUDA graph";
+    return "Forward pass of resnet50 / vit_b_16 / scaling_mlp / a .nn model: batch sizes, dtypes, "
+           "eager, CUDA graph, fused and AOTInductor modes";
   }
 
   // Costly set-up first: a model is built once per model/dtype/layout and kept across the
   // batch sizes and modes under it.
   std::vector<nnbench::Axis> axes() const override {
     return {
-        nnbench::string_axis("model", {"resnet50", "vit_b_16"}, "zoo model",
-                             {"resnet50", "vit_b_16", "scaling_mlp"}),
+        nnbench::string_axis("model", {"resnet50", "vit_b_16"}, "zoo model or a .nn file",
+                             {"resnet50", "vit_b_16", "scaling_mlp", "*.nn"}),
         nnbench::string_axis("dtype", {"fp32"}, "element type of weights and inputs",
                              {"fp32", "fp16", "bf16"}),
         nnbench::string_axis("layout", {"contiguous"}, "memory format of 4-D tensors",
@@ -27,7 +27,10 @@ class Inference final : public nnbench::suites::InferenceBenchmark {
         nnbench::string_axis("cudnn_benchmark", {"on"}, "cuDNN autotuning (CUDA)", {"on", "off"}),
         nnbench::int_axis("batch_size", {1, 8, 32, 128}, "samples per forward pass"),
         nnbench::string_axis("mode", {"eager", "graph"},
-                             "eager LibTorch calls, or one CUDA graph replay", {"eager", "graph"}),
+                             "eager LibTorch calls; one CUDA graph replay; fused (batch norms "
+                             "folded, cuDNN conv+bias+ReLU(+add)), alone or replayed as a graph; "
+                             "aot (an AOTInductor package run from C++)",
+                             {"eager", "graph", "fused", "fused+graph", "aot"}),
     };
   }
 };

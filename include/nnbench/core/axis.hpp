@@ -16,8 +16,10 @@ enum class AxisType { Int, Float, String };
 struct Axis {
   std::string name;
   AxisType type = AxisType::String;
-  std::vector<std::string> values;   // the default sweep
-  std::vector<std::string> allowed;  // String axes: the closed set of valid values, if any
+  std::vector<std::string> values;  // the default sweep
+  // String axes: the closed set of valid values, if any; an entry "*SUFFIX" accepts every
+  // value ending in SUFFIX.
+  std::vector<std::string> allowed;
   std::string description;
 };
 

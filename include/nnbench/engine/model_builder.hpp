@@ -18,16 +18,28 @@
 #include <torch/types.h>
 
 #include "nnbench/dsl/ir.hpp"
+#include "nnbench/engine/inference_fusion.hpp"
 
 namespace nnbench::engine {
 
 // The layers of a network (or of a Residual body) in order, each registered under its IR name
 // (the part after the last '/', so "residual_1/conv2d_3" is "conv2d_3" inside "residual_1").
-class LayerStackImpl : public torch::nn::Module {
+// fuse_for_inference (engine/inference_fusion.hpp) replaces each 2-D convolution and the
+// BatchNormalization and Activation("relu") right after it with one FusedConv2d, registered
+// under the convolution's name, and moves the ReLU after a Residual into the Residual's last
+// convolution when that is a fused one.
+class LayerStackImpl : public torch::nn::Module, public InferenceFusable {
  public:
   explicit LayerStackImpl(const std::vector<dsl::ir::Layer>& layers);
   // Applies every layer in order. Input (N, *first layer's input_shape).
   torch::Tensor forward(torch::Tensor input);
+  // Applies the first `count` layers.
+  torch::Tensor forward_prefix(torch::Tensor input, std::size_t count);
+  // Layer i's module.
+  std::shared_ptr<torch::nn::Module> layer_module(std::size_t i) const {
+    return layers_.at(i).ptr();
+  }
+  void fuse_for_inference(FusionReport& report) override;
   // The layers one at a time (a layer-by-layer profile): how many, the name each is registered
   // under, and layer i applied to its input.
   std::size_t layer_count() const { return layers_.size(); }
@@ -39,6 +51,7 @@ class LayerStackImpl : public torch::nn::Module {
  private:
   std::vector<torch::nn::AnyModule> layers_;
   std::vector<std::string> names_;
+  std::vector<bool> is_relu_;  // an Activation("relu") layer
 };
 TORCH_MODULE(LayerStack);
 

@@ -11,6 +11,8 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "nnbench/dsl/ir.hpp"
+
 namespace nnbench::engine {
 
 struct ZooOptions {
@@ -27,14 +29,19 @@ struct ZooModel {
   std::int64_t classes = 0;                // logits per sample of the output
   std::int64_t macs_per_sample = 0;
   bool convolutional = false;  // channels_last and cuDNN autotuning apply
+  // The language's network when the model came from a .nn file (its first network); null for
+  // the native models.
+  std::shared_ptr<const dsl::ir::Network> network;
   std::int64_t parameter_count() const;
 };
 
 // "resnet50", "vit_b_16", "scaling_mlp".
 const std::vector<std::string>& zoo_model_names();
 
+// A name ending in ".nn" is a file in the model language: its first network, built by the
+// engine's model builder (inference forward: predict()), seeded with options.seed.
 // Throws InputError naming the model and the known ones (with the closest match) for an unknown
-// name, or for options the model cannot take.
+// name, or for options the model cannot take; the compiler's diagnostics for a bad .nn file.
 ZooModel make_zoo_model(const std::string& name, const ZooOptions& options = {});
 
 }  // namespace nnbench::engine

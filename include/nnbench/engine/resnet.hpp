@@ -12,6 +12,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "nnbench/engine/inference_fusion.hpp"
+
 namespace nnbench::engine {
 
 struct ResNetConfig {
@@ -20,7 +22,9 @@ struct ResNetConfig {
   std::int64_t image_size = 224;  // for the multiply-accumulate count only; any size >= 32 runs
 };
 
-class ResNetImpl : public torch::nn::Module {
+// fuse_for_inference (engine/inference_fusion.hpp) folds the stem's batch norm; each bottleneck
+// fuses its own convolutions.
+class ResNetImpl : public torch::nn::Module, public InferenceFusable {
  public:
   explicit ResNetImpl(const ResNetConfig& config = {});
   // x: N x 3 x H x W -> N x num_classes logits.
@@ -28,10 +32,12 @@ class ResNetImpl : public torch::nn::Module {
   // Multiply-accumulates of one forward pass of one image of config.image_size (convolutions
   // and the classifier; normalisation, activations and pooling are not counted).
   std::int64_t macs_per_sample() const { return macs_; }
+  void fuse_for_inference(FusionReport& report) override;
 
  private:
   torch::nn::Conv2d stem_conv_{nullptr};
   torch::nn::BatchNorm2d stem_norm_{nullptr};
+  FusedConv2d fused_stem_{nullptr};
   std::vector<torch::nn::Sequential> stages_;  // layer1..layer4
   torch::nn::Linear classifier_{nullptr};
   std::int64_t macs_ = 0;

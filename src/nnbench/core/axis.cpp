@@ -78,6 +78,19 @@ bool Variant::has(const std::string& axis) const {
                      [&](const auto& kv) { return kv.first == axis; });
 }
 
+namespace {
+
+// An allowed entry "*SUFFIX" accepts every value ending in SUFFIX ("*.nn": any model file).
+bool allowed_value(const std::vector<std::string>& allowed, const std::string& value) {
+  return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& entry) {
+    if (entry.empty() || entry.front() != '*') return entry == value;
+    const std::size_t suffix = entry.size() - 1;
+    return value.size() > suffix && value.compare(value.size() - suffix, suffix, entry, 1) == 0;
+  });
+}
+
+}  // namespace
+
 void validate_axis_value(const Axis& axis, const std::string& value) {
   if (axis.type == AxisType::Int && !parses_as_int(value)) {
     throw InputError(fmt::format("axis '{}': value '{}' is not an integer", axis.name, value));
@@ -86,7 +99,7 @@ void validate_axis_value(const Axis& axis, const std::string& value) {
     throw InputError(fmt::format("axis '{}': value '{}' is not a number", axis.name, value));
   }
   if (axis.type == AxisType::String && !axis.allowed.empty() &&
-      std::find(axis.allowed.begin(), axis.allowed.end(), value) == axis.allowed.end()) {
+      !allowed_value(axis.allowed, value)) {
     throw InputError(fmt::format("axis '{}': value '{}' is not allowed; expected one of: {}",
                                  axis.name, value, fmt::join(axis.allowed, ", ")));
   }

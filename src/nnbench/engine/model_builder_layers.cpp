@@ -199,6 +199,11 @@ torch::Tensor ConvImpl::forward(const torch::Tensor& x) {
   return apply_activation(activation_, conv_.forward(input));
 }
 
+torch::nn::Conv2dImpl* ConvImpl::plain_conv2d() const {
+  if (!explicit_pad_.empty()) return nullptr;
+  return dynamic_cast<torch::nn::Conv2dImpl*>(conv_.ptr().get());
+}
+
 torch::nn::AnyModule make_layer(const ir::Layer& layer) {
   switch (layer.kind) {
     case ir::LayerKind::kDense:

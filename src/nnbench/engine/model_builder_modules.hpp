@@ -8,6 +8,7 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/rnn.h>
 #include <torch/nn/modules/transformercoder.h>
@@ -41,6 +42,13 @@ class ConvImpl : public torch::nn::Module {
  public:
   explicit ConvImpl(const dsl::ir::ConvAttrs& attrs);
   torch::Tensor forward(const torch::Tensor& x);
+  // The 2-D convolution when this layer is nothing else (no explicit padding); else null.
+  torch::nn::Conv2dImpl* plain_conv2d() const;
+  bool activation_is_relu() const { return activation_.kind == dsl::ir::ActivationKind::kRelu; }
+  // Linear or ReLU: what a fused convolution can apply.
+  bool fusable_activation() const {
+    return activation_is_relu() || activation_.kind == dsl::ir::ActivationKind::kLinear;
+  }
 
  private:
   torch::nn::AnyModule conv_;
@@ -87,14 +95,20 @@ TORCH_MODULE(Transformer);
 
 // output = projection(input) + body(input); the projection is identity, a 1x1 convolution
 // (with stride) or a Linear on the last dimension.
+// After fuse_add_relu(), output = relu(projection(input) + body(input)) with the addition and
+// the ReLU inside the body's last convolution.
 class ResidualImpl : public torch::nn::Module {
  public:
   explicit ResidualImpl(const dsl::ir::Layer& layer);
   torch::Tensor forward(const torch::Tensor& x);
+  // Takes over the ReLU that follows this block when the body (already fused) ends with a
+  // FusedConv2d without its own ReLU. Returns whether it did.
+  bool fuse_add_relu();
 
  private:
   LayerStack body_{nullptr};
   torch::nn::AnyModule projection_;
+  FusedConv2d fused_last_{nullptr};  // set by fuse_add_relu()
 };
 TORCH_MODULE(Residual);
 

@@ -114,9 +114,22 @@ ResidualImpl::ResidualImpl(const ir::Layer& layer) {
 }
 
 torch::Tensor ResidualImpl::forward(const torch::Tensor& x) {
+  if (fused_last_) {
+    const torch::Tensor shortcut = projection_.is_empty() ? x : projection_.forward(x);
+    return fused_last_->forward_add(body_->forward_prefix(x, body_->layer_count() - 1), shortcut);
+  }
   const torch::Tensor body = body_->forward(x);
   if (projection_.is_empty()) return x + body;
   return projection_.forward(x) + body;
+}
+
+bool ResidualImpl::fuse_add_relu() {
+  if (fused_last_ || body_->layer_count() == 0) return false;
+  auto last =
+      std::dynamic_pointer_cast<FusedConv2dImpl>(body_->layer_module(body_->layer_count() - 1));
+  if (!last || last->relu()) return false;
+  fused_last_ = FusedConv2d(last);
+  return true;
 }
 
 }  // namespace nnbench::engine

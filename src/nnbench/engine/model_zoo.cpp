@@ -7,6 +7,8 @@
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/suggest.hpp"
+#include "nnbench/dsl/compile.hpp"
+#include "nnbench/engine/model_builder.hpp"
 #include "nnbench/engine/resnet.hpp"
 #include "nnbench/engine/scaling_mlp.hpp"
 #include "nnbench/engine/vision_transformer.hpp"
@@ -41,9 +43,31 @@ ZooModel wrap(const std::string& name, Net net, std::vector<std::int64_t> sample
   return model;
 }
 
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+ZooModel language_model(const std::string& path, const ZooOptions& options) {
+  const std::vector<dsl::ir::Network> networks = dsl::compile_file(path);
+  auto network = std::make_shared<const dsl::ir::Network>(networks.front());
+  const BuiltModel built = build_model(*network, {options.seed});
+  ZooModel model;
+  model.name = network->name;
+  model.module = built.module.ptr();
+  model.forward = [net = built.module](const torch::Tensor& x) mutable { return net->predict(x); };
+  model.sample_shape = network->input_shape;
+  model.classes = network->output_shape.empty() ? 1 : network->output_shape.back();
+  model.macs_per_sample = network->total_macs;
+  model.convolutional = network->input_shape.size() == 3;
+  model.network = std::move(network);
+  return model;
+}
+
 }  // namespace
 
 ZooModel make_zoo_model(const std::string& name, const ZooOptions& options) {
+  if (ends_with(name, ".nn")) return language_model(name, options);
   torch::manual_seed(options.seed);
   const std::vector<std::int64_t> image{3, options.image_size, options.image_size};
   if (name == "resnet50") {
@@ -65,8 +89,9 @@ ZooModel make_zoo_model(const std::string& name, const ZooOptions& options) {
                 shape.macs_per_sample(), false);
   }
   const std::optional<std::string> hint = closest_match(name, zoo_model_names());
-  throw InputError(fmt::format("unknown model '{}'{}; known: resnet50, vit_b_16, scaling_mlp", name,
-                               hint ? " (did you mean '" + *hint + "'?)" : ""));
+  throw InputError(
+      fmt::format("unknown model '{}'{}; known: resnet50, vit_b_16, scaling_mlp, or a .nn file",
+                  name, hint ? " (did you mean '" + *hint + "'?)" : ""));
 }
 
 }  // namespace nnbench::engine

@@ -6,9 +6,12 @@
 #include <torch/nn/init.h>
 #include <torch/nn/modules/pooling.h>
 
+#include <array>
 #include <string>
+#include <utility>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/engine/inference_fusion.hpp"
 
 namespace nnbench::engine {
 namespace {
@@ -38,7 +41,9 @@ torch::nn::BatchNorm2d norm(std::int64_t channels) {
 
 // 1x1 reduce -> 3x3 (stride) -> 1x1 expand, plus the shortcut (a strided 1x1 projection where
 // the shape changes).
-class BottleneckImpl : public torch::nn::Module {
+// fuse_for_inference: conv1+bn1+relu, conv2+bn2+relu, conv3+bn3 + shortcut + relu as three
+// fused convolutions, the projection's conv+bn as a fourth.
+class BottleneckImpl : public torch::nn::Module, public InferenceFusable {
  public:
   // `size` is the input's spatial size; on return, the output's. `macs` accumulates.
   BottleneckImpl(std::int64_t in, std::int64_t width, std::int64_t stride, std::int64_t& size,
@@ -62,6 +67,10 @@ class BottleneckImpl : public torch::nn::Module {
   }
 
   torch::Tensor forward(const torch::Tensor& x) {
+    if (fused_[0]) {
+      const torch::Tensor shortcut = fused_[3] ? fused_[3]->forward(x) : x;
+      return fused_[2]->forward_add(fused_[1]->forward(fused_[0]->forward(x)), shortcut);
+    }
     torch::Tensor y = torch::relu(bn1_(conv1_(x)));
     y = torch::relu(bn2_(conv2_(y)));
     y = bn3_(conv3_(y));
@@ -69,10 +78,42 @@ class BottleneckImpl : public torch::nn::Module {
     return torch::relu(y);
   }
 
+  void fuse_for_inference(FusionReport& report) override {
+    if (fused_[0]) return;
+    const std::array<std::pair<const char*, const char*>, 3> names{
+        {{"conv1", "bn1"}, {"conv2", "bn2"}, {"conv3", "bn3"}}};
+    const std::array<torch::nn::Conv2d, 3> convs{conv1_, conv2_, conv3_};
+    const std::array<torch::nn::BatchNorm2d, 3> norms{bn1_, bn2_, bn3_};
+    for (std::size_t i = 0; i < 3; ++i) {
+      // The third one's ReLU comes after the residual add (forward_add).
+      fused_[i] = FusedConv2d(*convs[i], norms[i].get(), /*relu=*/i < 2);
+      unregister_module(names[i].first);
+      unregister_module(names[i].second);
+      register_module(names[i].first, fused_[i]);
+    }
+    report.relus_fused += 3;
+    report.residual_adds_fused += 1;
+    int fused = 3;
+    if (downsample_) {
+      const auto conv = std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(downsample_->ptr(0));
+      const auto norm = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(downsample_->ptr(1));
+      fused_[3] = FusedConv2d(*conv, norm.get(), false);
+      unregister_module("downsample");
+      register_module("downsample", fused_[3]);
+      ++fused;
+    }
+    report.convolutions_fused += fused;
+    report.batch_norms_folded += fused;
+    conv1_ = conv2_ = conv3_ = nullptr;
+    bn1_ = bn2_ = bn3_ = nullptr;
+    downsample_ = nullptr;
+  }
+
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   torch::nn::Sequential downsample_{nullptr};
+  std::array<FusedConv2d, 4> fused_{nullptr, nullptr, nullptr, nullptr};  // set by the fusion
 };
 TORCH_MODULE(Bottleneck);
 
@@ -105,11 +146,24 @@ ResNetImpl::ResNetImpl(const ResNetConfig& config) {
 }
 
 torch::Tensor ResNetImpl::forward(torch::Tensor x) {
-  x = torch::relu(stem_norm_(stem_conv_(x)));
+  x = fused_stem_ ? fused_stem_->forward(x) : torch::relu(stem_norm_(stem_conv_(x)));
   x = torch::max_pool2d(x, 3, 2, 1);
   for (torch::nn::Sequential& stage : stages_) x = stage->forward(x);
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier_(x);
+}
+
+void ResNetImpl::fuse_for_inference(FusionReport& report) {
+  if (fused_stem_) return;
+  fused_stem_ = FusedConv2d(*stem_conv_, stem_norm_.get(), /*relu=*/true);
+  unregister_module("conv1");
+  unregister_module("bn1");
+  register_module("conv1", fused_stem_);
+  stem_conv_ = nullptr;
+  stem_norm_ = nullptr;
+  report.convolutions_fused += 1;
+  report.batch_norms_folded += 1;
+  report.relus_fused += 1;
 }
 
 }  // namespace nnbench::engine

@@ -3,9 +3,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/engine/backend_settings.hpp"
@@ -13,8 +15,10 @@
 #include "nnbench/engine/device_instruments.hpp"
 #include "nnbench/engine/device_memory_guard.hpp"
 #include "nnbench/engine/image_folder.hpp"
+#include "nnbench/engine/inference_fusion.hpp"
 #include "nnbench/engine/model_zoo.hpp"
 #include "nnbench/engine/torch_runtime.hpp"
+#include "nnbench/suites/aot_package.hpp"
 #include "nnbench/suites/inputs.hpp"
 
 namespace nnbench::suites {
@@ -40,12 +44,29 @@ struct Spec {
   engine::BackendSettings backend;
   engine::ZooOptions zoo;
 
-  // The model is rebuilt only when this changes between variants.
+  bool fused() const { return mode == "fused" || mode == "fused+graph"; }
+  bool graph() const { return mode == "graph" || mode == "fused+graph"; }
+  bool aot() const { return mode == "aot"; }
+
+  // The model is rebuilt only when this changes between variants (a fused model is another).
   std::string model_key(const torch::Device& device) const {
-    return fmt::format("{}|{}|{}|{}|{}|{}|{}", model, dtype_name, layout, zoo.hidden_dim,
-                       zoo.image_size, zoo.seed, device.str());
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", model, dtype_name, layout, zoo.hidden_dim,
+                       zoo.image_size, zoo.seed, device.str(), fused());
   }
 };
+
+const std::vector<std::string>& mode_names() {
+  static const std::vector<std::string> names{"eager", "graph", "fused", "fused+graph", "aot"};
+  return names;
+}
+
+// The largest |output - reference| a rewrite may leave, relative to the reference's largest
+// magnitude: a few roundings of the dtype over a deep network.
+double relative_tolerance(torch::ScalarType dtype) {
+  if (dtype == torch::kFloat16) return 2e-2;
+  if (dtype == torch::kBFloat16) return 1e-1;
+  return 1e-4;
+}
 
 Spec read_spec(const State& state, const std::string& fixed_model) {
   Spec spec;
@@ -57,8 +78,9 @@ Spec read_spec(const State& state, const std::string& fixed_model) {
   spec.dtype_name = axis_or(state, "dtype", "fp32");
   spec.dtype = engine::parse_dtype(spec.dtype_name);
   spec.mode = axis_or(state, "mode", "eager");
-  if (spec.mode != "eager" && spec.mode != "graph") {
-    throw InputError(fmt::format("axis 'mode' value '{}': expected eager or graph", spec.mode));
+  if (std::find(mode_names().begin(), mode_names().end(), spec.mode) == mode_names().end()) {
+    throw InputError(fmt::format("axis 'mode' value '{}': expected {}", spec.mode,
+                                 fmt::join(mode_names(), ", ")));
   }
   spec.layout = axis_or(state, "layout", "contiguous");
   if (spec.layout != "contiguous" && spec.layout != "channels_last") {
@@ -77,10 +99,10 @@ Spec read_spec(const State& state, const std::string& fixed_model) {
 // Skips the variants that cannot run on this device, saying why.
 void skip_unsupported(State& state, const Spec& spec, const torch::Device& device) {
   const bool cuda = device.is_cuda();
-  if (spec.mode == "graph" && !cuda) {
-    state.skip(
-        "mode 'graph' replays a CUDA graph and needs a CUDA device; on the CPU use "
-        "mode=eager");
+  if (spec.graph() && !cuda) {
+    state.skip(fmt::format(
+        "mode '{}' replays a CUDA graph and needs a CUDA device; on the CPU use mode={}", spec.mode,
+        spec.fused() ? "fused" : "eager"));
   }
   if (spec.dtype == torch::kFloat16 && !cuda) {
     state.skip("fp16 matrix products are not supported on the CPU; use bf16 or a GPU");
@@ -127,6 +149,34 @@ torch::Tensor image_batch(State& state, const std::string& folder, const Spec& s
   return batch.to(device, spec.dtype, /*non_blocking=*/images.pinned);
 }
 
+// Converts the 4-D parameters (convolution weights) to channels_last.
+void make_channels_last(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor& p : module.parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
+// max |output - reference| / max |reference|.
+double relative_difference(const torch::Tensor& output, const torch::Tensor& reference) {
+  const torch::Tensor want = reference.to(torch::kFloat64);
+  const double scale = std::max(want.abs().max().item<double>(), 1e-30);
+  return (output.to(torch::kFloat64) - want).abs().max().item<double>() / scale;
+}
+
+// Records how far a rewritten model's output is from eager LibTorch's on the same batch
+// (relative_difference); a difference past the dtype's tolerance is a failure of the rewrite.
+void check_against_eager(State& state, const Spec& spec, double difference) {
+  const double tolerance = relative_tolerance(spec.dtype);
+  if (!(difference <= tolerance)) {
+    throw Error(fmt::format(
+        "mode {}: the output differs from eager LibTorch's by {:.3g} of its largest value "
+        "(tolerance {:.3g} in {})",
+        spec.mode, difference, tolerance, spec.dtype_name));
+  }
+  state.add_metric("relative_difference_vs_eager", difference, "ratio");
+}
+
 }  // namespace
 
 struct InferenceBenchmark::Session {
@@ -134,9 +184,12 @@ struct InferenceBenchmark::Session {
   torch::Device device{torch::kCPU};
   std::string model_key;
   std::optional<engine::ZooModel> model;
+  engine::FusionReport fusion;   // of the fused model
+  double fusion_difference = 0;  // its output against eager's, measured when it was built
   torch::Tensor input, output;
   std::unique_ptr<engine::ScopedBackendSettings> backend;
   std::unique_ptr<engine::CapturedForward> graph;
+  std::unique_ptr<AotModel> aot;
   engine::DeviceInstruments instruments;
 };
 
@@ -156,6 +209,7 @@ void InferenceBenchmark::setup(State& state) {
   s.backend = std::make_unique<engine::ScopedBackendSettings>(spec.backend);
 
   const std::string key = spec.model_key(s.device);
+  bool built_now = false;
   if (key != s.model_key) {
     s.model.reset();
     s.model_key.clear();
@@ -167,20 +221,20 @@ void InferenceBenchmark::setup(State& state) {
     engine::guard_device_memory(
         [&] {
           model.module->to(s.device, spec.dtype);
-          if (spec.layout == "channels_last") {
-            torch::NoGradGuard no_grad;
-            for (torch::Tensor& p : model.module->parameters()) {
-              if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
-            }
-          }
+          if (spec.layout == "channels_last") make_channels_last(*model.module);
           return 0;
         },
         out_of_memory_in(spec, "loading"));
     model.module->eval();
     s.model = std::move(model);
     s.model_key = key;
+    built_now = true;
   }
-  const engine::ZooModel& model = *s.model;
+  engine::ZooModel& model = *s.model;
+  // On CUDA the fused modes run convolutional models channels_last (what cuDNN's fused kernels
+  // are made for) whatever the layout axis says.
+  const bool channels_last =
+      spec.layout == "channels_last" || (spec.fused() && model.convolutional && s.device.is_cuda());
 
   std::vector<std::int64_t> input_shape{spec.batch_size};
   input_shape.insert(input_shape.end(), model.sample_shape.begin(), model.sample_shape.end());
@@ -194,11 +248,40 @@ void InferenceBenchmark::setup(State& state) {
         torch::Tensor input = data == "synthetic"
                                   ? seeded_input(input_shape, spec.dtype, s.device, state.seed())
                                   : image_batch(state, data, spec, s.device);
-        return spec.layout == "channels_last" ? input.contiguous(torch::MemoryFormat::ChannelsLast)
-                                              : input;
+        return channels_last ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
       },
       out_of_memory_in(spec, "allocating the input of"));
-  if (spec.mode == "graph") {
+
+  if (spec.fused() && built_now) {
+    torch::InferenceMode inference;
+    const torch::Tensor reference = model.forward(s.input);
+    s.fusion = engine::fuse_for_inference(*model.module);
+    if (model.convolutional) make_channels_last(*model.module);
+    s.fusion_difference = relative_difference(model.forward(s.input), reference);
+  }
+  if (spec.fused()) {
+    check_against_eager(state, spec, s.fusion_difference);
+    state.set_label("fusion", s.fusion.summary());
+  }
+  if (spec.aot()) {
+    AotRequest request;
+    request.dtype_name = spec.dtype_name;
+    request.batch_size = spec.batch_size;
+    request.channels_last = channels_last;
+    request.max_autotune = state.option("aot_max_autotune", "false") == "true";
+    request.cache_dir = state.option("aot_cache", "");
+    request.python = state.option("python", NNBENCH_SCRIPT_PYTHON);
+    request.timeout = std::chrono::seconds(state.count_option("aot_timeout_s", 1800));
+    s.aot = std::make_unique<AotModel>(model, s.device, request);
+    torch::InferenceMode inference;
+    const torch::Tensor reference = model.forward(s.input);
+    const torch::Tensor output = engine::guard_device_memory(
+        [&] { return s.aot->forward(s.input); }, out_of_memory_in(spec, "running"));
+    check_against_eager(state, spec, relative_difference(output, reference));
+    state.add_metric("compile_time_ms", s.aot->compile_ms(), "ms");
+    state.set_label("aot_package", s.aot->cache_hit() ? "cached" : "compiled now");
+  }
+  if (spec.graph()) {
     torch::InferenceMode inference;
     auto forward = [&s] { return s.model->forward(s.input); };
     s.graph = engine::guard_device_memory(
@@ -211,9 +294,9 @@ void InferenceBenchmark::setup(State& state) {
   state.set_flops_per_iteration(2.0 * static_cast<double>(model.macs_per_sample) *
                                 static_cast<double>(spec.batch_size));
   state.set_label("model", spec.model);
-  state.set_label("framework", "libtorch");
+  state.set_label("framework", spec.aot() ? "libtorch aotinductor" : "libtorch");
   state.set_label("mode", spec.mode);
-  state.set_label("layout", spec.layout);
+  state.set_label("layout", channels_last ? "channels_last" : "contiguous");
   state.set_label("input_shape", shape_text(input_shape));
   if (s.device.is_cuda()) {
     state.set_label("cudnn_benchmark", spec.backend.cudnn_benchmark ? "on" : "off");
@@ -229,6 +312,8 @@ void InferenceBenchmark::run_once(State&) {
   torch::InferenceMode inference;
   if (s.graph) {
     s.graph->replay();
+  } else if (s.aot) {
+    s.output = s.aot->forward(s.input);
   } else {
     s.output = engine::guard_device_memory([&] { return s.model->forward(s.input); },
                                            out_of_memory_in(s.spec, "running"));
@@ -239,6 +324,7 @@ void InferenceBenchmark::run_once(State&) {
 void InferenceBenchmark::teardown(State&) {
   Session& s = *session_;
   s.graph.reset();
+  s.aot.reset();
   s.output = torch::Tensor();
   s.input = torch::Tensor();
   s.backend.reset();
