@@ -20,7 +20,10 @@
 # dtype, no CPU labels; =dist the GPU tests, the graph-mode scaling sweep, the allreduce and
 # ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =frameworks the
 # cross-framework suite (torch, pytorch, pytorch-compile, jax) on the seed models and cnn's layer
-# profile, =frameworks-resnet50 on resnet50 and one Fashion-MNIST epoch, no tests; =cpulabel the build and CPU labels.
+# profile, =frameworks-resnet50 on resnet50 and one Fashion-MNIST epoch, no tests; =fusion the
+# inference modes eager, graph, fused, fused+graph and aot side by side for resnet50 and vit_b_16
+# in fp16 at batch 1 and 256 (the AOTInductor packages compiled first, in parallel), no tests;
+# =cpulabel the build and CPU labels.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -127,7 +130,8 @@ fi
 
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
-  if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks* ]]; then
+  if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks* &&
+        "${subset}" != fusion ]]; then
     t=${SECONDS}
     timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
       >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
@@ -227,6 +231,36 @@ if [[ -x "${build}/nnbench" ]]; then
     nb_run frameworks-epoch --suite cross-framework --models simple_mlp,cnn \
       --backends torch,pytorch,jax --axis mode=epoch --axis batch_size=128 \
       --option data="${root}/.data/fashion-mnist" || status=1
+  elif [[ "${subset}" == fusion ]]; then
+    # Issue 10: the packages of the aot mode are compiled by PyTorch (minutes each); one short
+    # run per model and batch size, all at once, fills the cache the side-by-side runs then hit.
+    aot_cache="${build}/aot-cache"
+    t=${SECONDS}
+    pids=()
+    for model in resnet50 vit_b_16; do
+      layout=contiguous; [[ "${model}" == resnet50 ]] && layout=channels_last
+      for batch in 1 256; do
+        "${build}/nnbench" run --device cuda --output-dir "${work}/aot-warm" --no-history \
+          --iterations 1 --models "${model}" --axis dtype=fp16 --axis batch_size="${batch}" \
+          --axis layout="${layout}" --axis mode=aot --option aot_cache="${aot_cache}" \
+          >"${work}/logs/aot-compile-${model}-${batch}.log" 2>&1 &
+        pids+=($!)
+      done
+    done
+    for pid in "${pids[@]}"; do wait "${pid}" || status=1; done
+    say "aot packages compiled ($(elapsed $t)): $(ls "${aot_cache}" 2>/dev/null | grep -c '\.pt2$') in ${aot_cache}"
+    grep -hE 'error|unavailable|FAILED' "${work}"/logs/aot-compile-*.log | cut -c1-300 | head -n 8 |
+      tee -a "${summary}"
+    rm -rf "${work}/aot-warm"
+    modes=eager,graph,fused,fused+graph,aot
+    nb_run fusion-resnet50 --suite inference --quick --models resnet50 --axis dtype=fp16 \
+      --axis batch_size=1,256 --axis layout=channels_last --axis mode="${modes}" \
+      --option aot_cache="${aot_cache}" || status=1
+    nb_run fusion-vit --suite inference --quick --models vit_b_16 --axis dtype=fp16 \
+      --axis batch_size=1,256 --axis mode="${modes}" --option aot_cache="${aot_cache}" || status=1
+    # The layout the earlier tables used, for reference.
+    nb_run fusion-resnet50-contiguous --suite inference --quick --models resnet50 \
+      --axis dtype=fp16 --axis batch_size=1,256 --axis mode=eager,graph || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -262,7 +296,8 @@ if [[ -x "${build}/nnbench" ]]; then
   fi
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
-        "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks* ]]; then
+        "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks* &&
+        "${subset}" != fusion ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -309,7 +344,7 @@ if [[ -x "${build}/nnbench" ]]; then
   t=${SECONDS}
   left=$((budget_s - SECONDS))
   if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ||
-        "${subset}" == frameworks* ]]; then
+        "${subset}" == frameworks* || "${subset}" == fusion ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \

@@ -13,6 +13,10 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#ifdef NNBENCH_WITH_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -110,6 +114,20 @@ void load_libtorch_beside_torch_cpu() {
   if (fs::exists(libtorch)) dlopen(libtorch.c_str(), RTLD_NOW | RTLD_GLOBAL);
 }
 
+// What a package is compiled for: "cpu", or the GPU's name and compute capability (its Triton
+// kernels are built for that architecture).
+std::string target_of(const torch::Device& device) {
+  if (device.type() != torch::kCUDA) return "cpu";
+#ifdef NNBENCH_WITH_CUDA
+  cudaDeviceProp properties{};
+  const int index = device.has_index() ? device.index() : 0;
+  if (cudaGetDeviceProperties(&properties, index) == cudaSuccess) {
+    return fmt::format("cuda {} sm_{}{}", properties.name, properties.major, properties.minor);
+  }
+#endif
+  return "cuda";
+}
+
 }  // namespace
 
 std::string default_aot_cache_dir() {
@@ -133,7 +151,7 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
       "device={}\nlibtorch={}\nmax_autotune={}",
       definition.source, definition.network, definition.kwargs, weights.shapes,
       weights.bytes.size(), fnv1a_hex(weights.bytes), request.dtype_name, request.batch_size,
-      sample, request.channels_last, device.type() == torch::kCUDA ? "cuda" : "cpu",
+      sample, request.channels_last, target_of(device),
       TORCH_VERSION, request.max_autotune));
   const fs::path cache = request.cache_dir.empty() ? default_aot_cache_dir() : request.cache_dir;
   const fs::path package = cache / (key + ".pt2");
