@@ -241,7 +241,7 @@ if [[ -x "${build}/nnbench" ]]; then
       layout=contiguous; [[ "${model}" == resnet50 ]] && layout=channels_last
       for batch in 1 256; do
         "${build}/nnbench" run --device cuda --output-dir "${work}/aot-warm" --no-history \
-          --iterations 1 --models "${model}" --axis dtype=fp16 --axis batch_size="${batch}" \
+          --suite inference --iterations 1 --models "${model}" --axis dtype=fp16 --axis batch_size="${batch}" \
           --axis layout="${layout}" --axis mode=aot --option aot_cache="${aot_cache}" \
           >"${work}/logs/aot-compile-${model}-${batch}.log" 2>&1 &
         pids+=($!)
@@ -253,11 +253,20 @@ if [[ -x "${build}/nnbench" ]]; then
       tee -a "${summary}"
     rm -rf "${work}/aot-warm"
     modes=eager,graph,fused,fused+graph,aot
+    # Each run's rows go into the summary as soon as it ends (a run cut off by the device's
+    # limit loses only itself).
+    table_so_far() {
+      python3 "${root}/scripts/gpu_table.py" "${work}/results" >"${out}/table.txt" 2>&1
+      grep -hiE 'error|failed|unavailable' "${work}"/logs/run-fusion-*.log | cut -c1-400 |
+        head -n 12 >"${out}/fusion-problems.txt"
+    }
     nb_run fusion-resnet50 --suite inference --quick --models resnet50 --axis dtype=fp16 \
       --axis batch_size=1,256 --axis layout=channels_last --axis mode="${modes}" \
       --option aot_cache="${aot_cache}" || status=1
+    table_so_far
     nb_run fusion-vit --suite inference --quick --models vit_b_16 --axis dtype=fp16 \
       --axis batch_size=1,256 --axis mode="${modes}" --option aot_cache="${aot_cache}" || status=1
+    table_so_far
     # The layout the earlier tables used, for reference.
     nb_run fusion-resnet50-contiguous --suite inference --quick --models resnet50 \
       --axis dtype=fp16 --axis batch_size=1,256 --axis mode=eager,graph || status=1
