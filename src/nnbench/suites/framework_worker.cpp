@@ -156,6 +156,12 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
     throw Error(fmt::format("framework worker {} was killed by signal {}: {}", name,
                             WTERMSIG(status), stderr_tail));
   }
+  // The child's exec failed: the interpreter or program is not there, so the variant cannot run
+  // here (as opposed to one that ran and failed).
+  if (const auto at = err.find("cannot run '" + name + "'");
+      WEXITSTATUS(status) == 127 && at != std::string::npos) {
+    throw UnavailableError(err.substr(at, err.find('\n', at) - at));
+  }
   if (WEXITSTATUS(status) != 0) {
     throw Error(fmt::format("framework worker {} exited with code {}: {}", name,
                             WEXITSTATUS(status), stderr_tail));
