@@ -175,18 +175,18 @@ TEST(InferenceFusion, ResNetSmallFile_FusedOutputMatchesUnfused_AndCountsItsBloc
   const FusionReport report = fuse_for_inference(*model.module);
 
   EXPECT_LE(relative_difference(logits(images), reference), kRelativeTolerance);
-  // 11 convolutions with a BatchNorm each (stem + 2 per residual block, 5 blocks), but the two
-  // strided ones pad "same" asymmetrically (begin 0, end 1), which the model builder applies as
-  // an explicit pad before the convolution: those two and their BatchNorms stay as they are.
-  EXPECT_EQ(report.convolutions_fused, 9);
-  EXPECT_EQ(report.batch_norms_folded, 9);
+  // 11 convolutions with a BatchNorm each (stem + 2 per residual block, 5 blocks). The two
+  // strided ones pad "same" unevenly (begin 0, end 1): their explicit pad moves into the fused
+  // convolution, so they fuse too.
+  EXPECT_EQ(report.convolutions_fused, 11);
+  EXPECT_EQ(report.batch_norms_folded, 11);
   EXPECT_EQ(report.residual_adds_fused, 5);
-  // Stem 1, the first convolution of the three stride-1 blocks' bodies 3, after each add 5.
-  EXPECT_EQ(report.relus_fused, 9);
+  // Stem 1, the first convolution of each block's body 5, after each add 5.
+  EXPECT_EQ(report.relus_fused, 11);
 
   const TreeCensus fused = census_of(*model.module);
-  EXPECT_EQ(fused.batch_norms, 2);
-  EXPECT_EQ(fused.fused_convolutions, 9);
+  EXPECT_EQ(fused.batch_norms, 0);
+  EXPECT_EQ(fused.fused_convolutions, 11);
   EXPECT_EQ(report.parameters_before, parameters_unfused);
   EXPECT_EQ(report.parameters_after, model.parameter_count());
   // All of the file's convolutions are bias-free: each fused one gained a bias of C, each folded
@@ -194,8 +194,8 @@ TEST(InferenceFusion, ResNetSmallFile_FusedOutputMatchesUnfused_AndCountsItsBloc
   EXPECT_EQ(report.parameters_before - report.parameters_after,
             (unfused.batch_norm_parameters - fused.batch_norm_parameters) -
                 fused.fused_conv_bias_parameters);
-  // 16 (stem) + 4 x 16 + 32 + 2 x 32 + 64 (the stride-1 convolutions' BatchNorm channels).
-  EXPECT_EQ(report.parameters_before - report.parameters_after, 240);
+  // The BatchNorm channels: 16 (stem) + 4 x 16 + 2 x 32 + 2 x 32 + 64 + 64.
+  EXPECT_EQ(report.parameters_before - report.parameters_after, 336);
 }
 
 // Every shape the language's layer stacks fuse: a convolution with a bias before its BatchNorm

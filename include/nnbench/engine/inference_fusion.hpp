@@ -27,9 +27,9 @@ namespace nnbench::engine {
 // What a pass did, for labels and tests.
 struct FusionReport {
   int batch_norms_folded = 0;
-  int convolutions_fused = 0;        // every convolution the pass replaced by a FusedConv2d
-  int relus_fused = 0;               // ReLUs now run inside a convolution
-  int residual_adds_fused = 0;       // residual additions (with their ReLU) inside a convolution
+  int convolutions_fused = 0;   // every convolution the pass replaced by a FusedConv2d
+  int relus_fused = 0;          // ReLUs now run inside a convolution
+  int residual_adds_fused = 0;  // residual additions (with their ReLU) inside a convolution
   std::int64_t parameters_before = 0;
   std::int64_t parameters_after = 0;
 
@@ -44,10 +44,12 @@ struct FusionReport {
 // fused model's.
 class FusedConv2dImpl : public torch::nn::Module {
  public:
-  // `norm` may be null (nothing to fold). Throws InputError for a convolution that is not
-  // zero-padded, or a BatchNorm without running statistics or with another channel count.
+  // `norm` may be null (nothing to fold). `input_pad` (a torch pad list, zeros) is applied to the
+  // input before the convolution: the uneven "same" padding of a strided layer. Throws
+  // InputError for a convolution that is not zero-padded, or a BatchNorm without running
+  // statistics or with another channel count.
   FusedConv2dImpl(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl* norm,
-                  bool relu);
+                  bool relu, std::vector<std::int64_t> input_pad = {});
   // relu?(conv(x) + bias)
   torch::Tensor forward(const torch::Tensor& x);
   // relu(conv(x) + bias + residual): a residual block's last convolution, the addition of its
@@ -59,7 +61,9 @@ class FusedConv2dImpl : public torch::nn::Module {
   torch::Tensor weight, bias;
 
  private:
-  std::vector<std::int64_t> stride_, padding_, dilation_;
+  torch::Tensor padded(const torch::Tensor& x) const;
+
+  std::vector<std::int64_t> stride_, padding_, dilation_, input_pad_;
   std::int64_t groups_ = 1;
   bool relu_ = false;
 };

@@ -52,18 +52,21 @@ std::string FusionReport::summary() const {
 }
 
 FusedConv2dImpl::FusedConv2dImpl(const torch::nn::Conv2dImpl& conv,
-                                 const torch::nn::BatchNorm2dImpl* norm, bool relu)
+                                 const torch::nn::BatchNorm2dImpl* norm, bool relu,
+                                 std::vector<std::int64_t> input_pad)
     : stride_(to_vector(*conv.options.stride())),
       padding_(zero_padding(conv.options)),
       dilation_(to_vector(*conv.options.dilation())),
+      input_pad_(std::move(input_pad)),
       groups_(conv.options.groups()),
       relu_(relu) {
   torch::NoGradGuard no_grad;
   const torch::Tensor& w = conv.weight;
   const std::int64_t out_channels = w.size(0);
   torch::Tensor folded_weight = w.to(torch::kFloat64);
-  torch::Tensor folded_bias = conv.bias.defined() ? conv.bias.to(torch::kFloat64)
-                                                  : torch::zeros({out_channels}, folded_weight.options());
+  torch::Tensor folded_bias = conv.bias.defined()
+                                  ? conv.bias.to(torch::kFloat64)
+                                  : torch::zeros({out_channels}, folded_weight.options());
   if (norm != nullptr) {
     if (!norm->options.track_running_stats() || !norm->running_mean.defined()) {
       throw InputError("fusion: a batch norm without running statistics cannot be folded");
@@ -91,7 +94,12 @@ FusedConv2dImpl::FusedConv2dImpl(const torch::nn::Conv2dImpl& conv,
   bias = register_parameter("bias", folded_bias.to(w.options()), false);
 }
 
-torch::Tensor FusedConv2dImpl::forward(const torch::Tensor& x) {
+torch::Tensor FusedConv2dImpl::padded(const torch::Tensor& x) const {
+  return input_pad_.empty() ? x : at::constant_pad_nd(x, input_pad_, 0);
+}
+
+torch::Tensor FusedConv2dImpl::forward(const torch::Tensor& input) {
+  const torch::Tensor x = padded(input);
   if (relu_ && cudnn_can_run(x, weight)) {
     return at::cudnn_convolution_relu(x, weight, bias, stride_, padding_, dilation_, groups_);
   }
@@ -99,7 +107,9 @@ torch::Tensor FusedConv2dImpl::forward(const torch::Tensor& x) {
   return relu_ ? y.relu_() : y;
 }
 
-torch::Tensor FusedConv2dImpl::forward_add(const torch::Tensor& x, const torch::Tensor& residual) {
+torch::Tensor FusedConv2dImpl::forward_add(const torch::Tensor& input,
+                                           const torch::Tensor& residual) {
+  const torch::Tensor x = padded(input);
   if (cudnn_can_run(x, weight) && residual.scalar_type() == x.scalar_type()) {
     return at::cudnn_convolution_add_relu(x, weight, residual, 1.0, bias, stride_, padding_,
                                           dilation_, groups_);

@@ -49,7 +49,7 @@ void LayerStackImpl::fuse_for_inference(FusionReport& report) {
   };
   for (std::size_t i = 0; i < layers_.size();) {
     if (const auto conv = std::dynamic_pointer_cast<ConvImpl>(layers_[i].ptr());
-        conv && conv->plain_conv2d() != nullptr && conv->fusable_activation()) {
+        conv && conv->conv2d() != nullptr && conv->fusable_activation()) {
       // Conv2D [BatchNormalization] [Activation("relu")] -> one FusedConv2d.
       std::size_t next = i + 1;
       bool relu = conv->activation_is_relu();
@@ -62,7 +62,7 @@ void LayerStackImpl::fuse_for_inference(FusionReport& report) {
         relu = true;
         ++next;
       }
-      layers.emplace_back(FusedConv2d(*conv->plain_conv2d(), norm, relu));
+      layers.emplace_back(FusedConv2d(*conv->conv2d(), norm, relu, conv->explicit_pad()));
       names.push_back(names_[i]);
       is_relu.push_back(false);
       report.convolutions_fused += 1;

@@ -199,8 +199,7 @@ torch::Tensor ConvImpl::forward(const torch::Tensor& x) {
   return apply_activation(activation_, conv_.forward(input));
 }
 
-torch::nn::Conv2dImpl* ConvImpl::plain_conv2d() const {
-  if (!explicit_pad_.empty()) return nullptr;
+torch::nn::Conv2dImpl* ConvImpl::conv2d() const {
   return dynamic_cast<torch::nn::Conv2dImpl*>(conv_.ptr().get());
 }
 

@@ -42,8 +42,10 @@ class ConvImpl : public torch::nn::Module {
  public:
   explicit ConvImpl(const dsl::ir::ConvAttrs& attrs);
   torch::Tensor forward(const torch::Tensor& x);
-  // The 2-D convolution when this layer is nothing else (no explicit padding); else null.
-  torch::nn::Conv2dImpl* plain_conv2d() const;
+  // The 2-D convolution (null for a 1-D layer); explicit_pad() goes before it.
+  torch::nn::Conv2dImpl* conv2d() const;
+  // The zeros padded before the convolution (a torch pad list; empty when it pads itself).
+  const std::vector<std::int64_t>& explicit_pad() const { return explicit_pad_; }
   bool activation_is_relu() const { return activation_.kind == dsl::ir::ActivationKind::kRelu; }
   // Linear or ReLU: what a fused convolution can apply.
   bool fusable_activation() const {

@@ -5,13 +5,13 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
-#include <dlfcn.h>
-#include <unistd.h>
 
 #ifdef NNBENCH_WITH_CUDA
 #include <cuda_runtime_api.h>
@@ -70,8 +70,9 @@ Weights weights_of(torch::nn::Module& module) {
   for (const auto& buffer : module.named_buffers()) {
     const std::string& name = buffer.key();
     const std::string counter = "num_batches_tracked";
-    const bool is_counter = name.size() >= counter.size() &&
-                            name.compare(name.size() - counter.size(), counter.size(), counter) == 0;
+    const bool is_counter =
+        name.size() >= counter.size() &&
+        name.compare(name.size() - counter.size(), counter.size(), counter) == 0;
     if (!is_counter) tensors.push_back(buffer.value());
   }
   Weights weights;
@@ -151,8 +152,7 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
       "device={}\nlibtorch={}\nmax_autotune={}",
       definition.source, definition.network, definition.kwargs, weights.shapes,
       weights.bytes.size(), fnv1a_hex(weights.bytes), request.dtype_name, request.batch_size,
-      sample, request.channels_last, target_of(device),
-      TORCH_VERSION, request.max_autotune));
+      sample, request.channels_last, target_of(device), TORCH_VERSION, request.max_autotune));
   const fs::path cache = request.cache_dir.empty() ? default_aot_cache_dir() : request.cache_dir;
   const fs::path package = cache / (key + ".pt2");
   const fs::path record = cache / (key + ".compile_ms");
@@ -169,8 +169,7 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
     write_file(scratch.path() / "shapes.txt", weights.shapes);
     const fs::path made = scratch.path() / (key + ".pt2");
     std::vector<std::string> command{
-        request.python,
-        (fs::path(NNBENCH_SCRIPTS_DIR) / "nnbench_aot_compile.py").string(),
+        request.python,   (fs::path(NNBENCH_SCRIPTS_DIR) / "nnbench_aot_compile.py").string(),
         "--module",       module.string(),
         "--network",      definition.network,
         "--kwargs",       definition.kwargs,
@@ -196,9 +195,8 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
     fs::rename(record.string() + ".partial", record);
   }
   package_path_ = package.string();
-  const c10::DeviceIndex index = device.type() == torch::kCUDA && device.has_index()
-                                     ? device.index()
-                                     : c10::DeviceIndex{-1};
+  const c10::DeviceIndex index =
+      device.type() == torch::kCUDA && device.has_index() ? device.index() : c10::DeviceIndex{-1};
   load_libtorch_beside_torch_cpu();
   try {
     loader_ = std::make_unique<torch::inductor::AOTIModelPackageLoader>(
