@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,29 @@ torch::Tensor sample_batch(const ZooModel& model, std::int64_t batch, std::uint6
   return torch::randn(shape);
 }
 
+// What a report says was rewritten, in one comparable value.
+struct FusionCounts {
+  int convolutions = 0, batch_norms = 0, relus = 0, residual_adds = 0;
+  bool operator==(const FusionCounts&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const FusionCounts& c) {
+  return out << c.convolutions << " convolutions, " << c.batch_norms << " batch norms, " << c.relus
+             << " ReLUs, " << c.residual_adds << " residual adds";
+}
+
+FusionCounts counts_of(const FusionReport& report) {
+  return {report.convolutions_fused, report.batch_norms_folded, report.relus_fused,
+          report.residual_adds_fused};
+}
+
+// The report's parameter counts are the module tree's before and after the pass.
+void expect_counts_match_tree(const FusionReport& report, std::int64_t parameters_unfused,
+                              const ZooModel& fused_model) {
+  EXPECT_EQ(report.parameters_before, parameters_unfused);
+  EXPECT_EQ(report.parameters_after, fused_model.parameter_count());
+}
+
 // Writes `text` to nnbench_NAME_PID.nn in the temporary directory; removed with the object.
 class TempModelFile {
  public:
@@ -135,20 +159,16 @@ TEST(InferenceFusion, ResNet50_FusedOutputMatchesUnfused_WhenBatchNormStatistics
   const torch::Tensor fused_output = model.forward(images);
 
   EXPECT_LE(relative_difference(fused_output, reference), kRelativeTolerance);
-  // Stem 1 + 16 bottlenecks x 3 + 4 projection shortcuts; every convolution has its BatchNorm.
-  EXPECT_EQ(report.convolutions_fused, 53);
-  EXPECT_EQ(report.batch_norms_folded, 53);
-  // The stem's, two per bottleneck, and the one after each bottleneck's residual add.
-  EXPECT_EQ(report.relus_fused, 49);
-  EXPECT_EQ(report.residual_adds_fused, 16);
+  // Convolutions: stem 1 + 16 bottlenecks x 3 + 4 projection shortcuts, each with its
+  // BatchNorm. ReLUs: the stem's, two per bottleneck, and the one after each residual add.
+  EXPECT_EQ(counts_of(report), (FusionCounts{53, 53, 49, 16}));
   EXPECT_TRUE(report.changed());
 
   const TreeCensus fused = census_of(*model.module);
   EXPECT_EQ(fused.batch_norms, 0);
   EXPECT_EQ(fused.convolutions, 0);
   EXPECT_EQ(fused.fused_convolutions, 53);
-  EXPECT_EQ(report.parameters_before, parameters_unfused);
-  EXPECT_EQ(report.parameters_after, model.parameter_count());
+  expect_counts_match_tree(report, parameters_unfused, model);
   // Each folded BatchNorm takes its scale and shift (2 C) away; its bias-free convolution gains
   // a bias of C.
   EXPECT_EQ(report.parameters_before - report.parameters_after,
@@ -177,18 +197,14 @@ TEST(InferenceFusion, ResNetSmallFile_FusedOutputMatchesUnfused_AndCountsItsBloc
   EXPECT_LE(relative_difference(logits(images), reference), kRelativeTolerance);
   // 11 convolutions with a BatchNorm each (stem + 2 per residual block, 5 blocks). The two
   // strided ones pad "same" unevenly (begin 0, end 1): their explicit pad moves into the fused
-  // convolution, so they fuse too.
-  EXPECT_EQ(report.convolutions_fused, 11);
-  EXPECT_EQ(report.batch_norms_folded, 11);
-  EXPECT_EQ(report.residual_adds_fused, 5);
-  // Stem 1, the first convolution of each block's body 5, after each add 5.
-  EXPECT_EQ(report.relus_fused, 11);
+  // convolution, so they fuse too. ReLUs: stem 1, the first convolution of each block's body 5,
+  // after each add 5.
+  EXPECT_EQ(counts_of(report), (FusionCounts{11, 11, 11, 5}));
 
   const TreeCensus fused = census_of(*model.module);
   EXPECT_EQ(fused.batch_norms, 0);
   EXPECT_EQ(fused.fused_convolutions, 11);
-  EXPECT_EQ(report.parameters_before, parameters_unfused);
-  EXPECT_EQ(report.parameters_after, model.parameter_count());
+  expect_counts_match_tree(report, parameters_unfused, model);
   // All of the file's convolutions are bias-free: each fused one gained a bias of C, each folded
   // BatchNorm gave up 2 C.
   EXPECT_EQ(report.parameters_before - report.parameters_after,
@@ -239,17 +255,13 @@ TEST(InferenceFusion, LanguageModel_FoldsConvolutionBiases_AndProjectedResiduals
   const FusionReport report = fuse_for_inference(*model.module);
 
   EXPECT_LE(relative_difference(logits(images), reference), kRelativeTolerance);
-  EXPECT_EQ(report.convolutions_fused, 5);
-  EXPECT_EQ(report.batch_norms_folded, 3);
-  // The first convolution's, the second's own, the body's first, the one after the add.
-  EXPECT_EQ(report.relus_fused, 4);
-  EXPECT_EQ(report.residual_adds_fused, 1);
+  // ReLUs: the first convolution's, the second's own, the body's first, the one after the add.
+  EXPECT_EQ(counts_of(report), (FusionCounts{5, 3, 4, 1}));
   const TreeCensus fused = census_of(*model.module);
   EXPECT_EQ(fused.batch_norms, 0);
   EXPECT_EQ(fused.fused_convolutions, 5);
   EXPECT_EQ(fused.convolutions, 1);  // the projection shortcut stays a Conv2d
-  EXPECT_EQ(report.parameters_before, parameters_unfused);
-  EXPECT_EQ(report.parameters_after, model.parameter_count());
+  expect_counts_match_tree(report, parameters_unfused, model);
   // The first BatchNorm (8 channels) follows a convolution with a bias: -16. The body's two
   // follow bias-free ones: -16 + 8 and -32 + 16.
   EXPECT_EQ(report.parameters_before - report.parameters_after, 40);
@@ -266,10 +278,7 @@ void expect_untouched_by_fusion(const ZooModel& model) {
   const FusionReport report = fuse_for_inference(*model.module);
 
   EXPECT_FALSE(report.changed()) << model.name;
-  EXPECT_EQ(report.convolutions_fused, 0) << model.name;
-  EXPECT_EQ(report.batch_norms_folded, 0) << model.name;
-  EXPECT_EQ(report.relus_fused, 0) << model.name;
-  EXPECT_EQ(report.residual_adds_fused, 0) << model.name;
+  EXPECT_EQ(counts_of(report), FusionCounts{}) << model.name;
   EXPECT_EQ(report.parameters_before, parameters_unfused) << model.name;
   EXPECT_EQ(report.parameters_after, parameters_unfused) << model.name;
   EXPECT_EQ(model.parameter_count(), parameters_unfused) << model.name;
@@ -297,10 +306,7 @@ void expect_second_pass_changes_nothing(const ZooModel& model) {
   const FusionReport second = fuse_for_inference(*model.module);
 
   EXPECT_FALSE(second.changed()) << model.name;
-  EXPECT_EQ(second.convolutions_fused, 0) << model.name;
-  EXPECT_EQ(second.batch_norms_folded, 0) << model.name;
-  EXPECT_EQ(second.relus_fused, 0) << model.name;
-  EXPECT_EQ(second.residual_adds_fused, 0) << model.name;
+  EXPECT_EQ(counts_of(second), FusionCounts{}) << model.name;
   EXPECT_EQ(second.parameters_before, first.parameters_after) << model.name;
   EXPECT_EQ(second.parameters_after, first.parameters_after) << model.name;
   EXPECT_TRUE(torch::equal(model.forward(inputs), once)) << model.name;
