@@ -125,6 +125,31 @@ void expect_counts_match_tree(const FusionReport& report, std::int64_t parameter
   EXPECT_EQ(report.parameters_after, fused_model.parameter_count());
 }
 
+// A language model fused after its BatchNorms were randomised (seed), and what that did: its
+// logits' difference from the unfused ones on a seeded batch, the report, the trees around it.
+struct FusedLanguageModel {
+  FusionReport report;
+  double difference = 0;
+  std::int64_t parameters_unfused = 0;
+  TreeCensus unfused, fused;
+};
+
+FusedLanguageModel fuse_language_model(const ZooModel& model, std::uint64_t seed) {
+  model.module->eval();
+  randomize_batch_norms(*model.module, seed);
+  const auto logits = logits_of(model);
+  const torch::Tensor images = sample_batch(model, 2, seed + 1);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor reference = logits(images);
+  FusedLanguageModel result;
+  result.parameters_unfused = model.parameter_count();
+  result.unfused = census_of(*model.module);
+  result.report = fuse_for_inference(*model.module);
+  result.difference = relative_difference(logits(images), reference);
+  result.fused = census_of(*model.module);
+  return result;
+}
+
 // Writes `text` to nnbench_NAME_PID.nn in the temporary directory; removed with the object.
 class TempModelFile {
  public:
@@ -182,34 +207,24 @@ TEST(InferenceFusion, ResNet50_FusedOutputMatchesUnfused_WhenBatchNormStatistics
 TEST(InferenceFusion, ResNetSmallFile_FusedOutputMatchesUnfused_AndCountsItsBlocks) {
   const ZooModel model =
       make_zoo_model(std::string(NNBENCH_SOURCE_DIR) + "/models/resnet_small.nn", {.seed = 21});
-  model.module->eval();
-  randomize_batch_norms(*model.module, 22);
-  const auto logits = logits_of(model);
-  const torch::Tensor images = sample_batch(model, 2, 23);
-  torch::NoGradGuard no_grad;
-  const torch::Tensor reference = logits(images);
-  const std::int64_t parameters_unfused = model.parameter_count();
-  const TreeCensus unfused = census_of(*model.module);
-  ASSERT_EQ(unfused.batch_norms, 11);
+  const FusedLanguageModel fusion = fuse_language_model(model, 22);
+  const FusionReport& report = fusion.report;
+  ASSERT_EQ(fusion.unfused.batch_norms, 11);
 
-  const FusionReport report = fuse_for_inference(*model.module);
-
-  EXPECT_LE(relative_difference(logits(images), reference), kRelativeTolerance);
+  EXPECT_LE(fusion.difference, kRelativeTolerance);
   // 11 convolutions with a BatchNorm each (stem + 2 per residual block, 5 blocks). The two
   // strided ones pad "same" unevenly (begin 0, end 1): their explicit pad moves into the fused
   // convolution, so they fuse too. ReLUs: stem 1, the first convolution of each block's body 5,
   // after each add 5.
   EXPECT_EQ(counts_of(report), (FusionCounts{11, 11, 11, 5}));
-
-  const TreeCensus fused = census_of(*model.module);
-  EXPECT_EQ(fused.batch_norms, 0);
-  EXPECT_EQ(fused.fused_convolutions, 11);
-  expect_counts_match_tree(report, parameters_unfused, model);
+  EXPECT_EQ(fusion.fused.batch_norms, 0);
+  EXPECT_EQ(fusion.fused.fused_convolutions, 11);
+  expect_counts_match_tree(report, fusion.parameters_unfused, model);
   // All of the file's convolutions are bias-free: each fused one gained a bias of C, each folded
   // BatchNorm gave up 2 C.
   EXPECT_EQ(report.parameters_before - report.parameters_after,
-            (unfused.batch_norm_parameters - fused.batch_norm_parameters) -
-                fused.fused_conv_bias_parameters);
+            (fusion.unfused.batch_norm_parameters - fusion.fused.batch_norm_parameters) -
+                fusion.fused.fused_conv_bias_parameters);
   // The BatchNorm channels: 16 (stem) + 4 x 16 + 2 x 32 + 2 x 32 + 64 + 64.
   EXPECT_EQ(report.parameters_before - report.parameters_after, 336);
 }
@@ -244,24 +259,16 @@ constexpr const char* kMixedFusionModel = R"(network MixedFusion {
 TEST(InferenceFusion, LanguageModel_FoldsConvolutionBiases_AndProjectedResiduals) {
   const TempModelFile file("mixed_fusion", kMixedFusionModel);
   const ZooModel model = make_zoo_model(file.path(), {.seed = 31});
-  model.module->eval();
-  randomize_batch_norms(*model.module, 32);
-  const auto logits = logits_of(model);
-  const torch::Tensor images = sample_batch(model, 2, 33);
-  torch::NoGradGuard no_grad;
-  const torch::Tensor reference = logits(images);
-  const std::int64_t parameters_unfused = model.parameter_count();
+  const FusedLanguageModel fusion = fuse_language_model(model, 32);
+  const FusionReport& report = fusion.report;
 
-  const FusionReport report = fuse_for_inference(*model.module);
-
-  EXPECT_LE(relative_difference(logits(images), reference), kRelativeTolerance);
+  EXPECT_LE(fusion.difference, kRelativeTolerance);
   // ReLUs: the first convolution's, the second's own, the body's first, the one after the add.
   EXPECT_EQ(counts_of(report), (FusionCounts{5, 3, 4, 1}));
-  const TreeCensus fused = census_of(*model.module);
-  EXPECT_EQ(fused.batch_norms, 0);
-  EXPECT_EQ(fused.fused_convolutions, 5);
-  EXPECT_EQ(fused.convolutions, 1);  // the projection shortcut stays a Conv2d
-  expect_counts_match_tree(report, parameters_unfused, model);
+  EXPECT_EQ(fusion.fused.batch_norms, 0);
+  EXPECT_EQ(fusion.fused.fused_convolutions, 5);
+  EXPECT_EQ(fusion.fused.convolutions, 1);  // the projection shortcut stays a Conv2d
+  expect_counts_match_tree(report, fusion.parameters_unfused, model);
   // The first BatchNorm (8 channels) follows a convolution with a bias: -16. The body's two
   // follow bias-free ones: -16 + 8 and -32 + 16.
   EXPECT_EQ(report.parameters_before - report.parameters_after, 40);
