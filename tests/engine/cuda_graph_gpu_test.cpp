@@ -8,7 +8,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
+#include "nnbench/core/error.hpp"
 #include "nnbench/engine/cuda_graph.hpp"
 #include "nnbench/engine/model_zoo.hpp"
 
@@ -37,6 +40,42 @@ TEST(CapturedForwardGpu, ReplayMatchesEager_AndFollowsTheStaticInput) {
     EXPECT_LT(error, 1e-5);
     EXPECT_TRUE(torch::isfinite(graph.output()).all().item<bool>());
   }
+}
+
+// A forward that fails inside the capture (LibTorch's error for a synchronising call, or any
+// other exception after a launch) is one Error; the stream leaves capture, so the process goes
+// on: eager work, synchronisation and a later capture all succeed.
+TEST(CapturedForwardGpu, AForwardThatFailsInsideTheCapture_LeavesTheDeviceUsable) {
+  ASSERT_TRUE(torch::cuda::is_available());
+  const torch::Device cuda(torch::kCUDA, 0);
+  torch::InferenceMode inference;
+  const torch::Tensor a = torch::randn({64, 64}, torch::device(cuda));
+  int calls = 0;
+  const auto synchronising = [&] {
+    const torch::Tensor y = torch::mm(a, a);
+    if (++calls > 1) static_cast<void>(y.sum().item<float>());  // in the capture, not warm-up
+    return y;
+  };
+  EXPECT_THROW(CapturedForward(synchronising, cuda, /*warmup=*/1), Error);
+  calls = 0;
+  const auto throwing = [&] {
+    const torch::Tensor y = torch::mm(a, a);
+    if (++calls > 1) throw std::runtime_error("a runner that gave up");
+    return y;
+  };
+  try {
+    CapturedForward graph(throwing, cuda, /*warmup=*/1);
+    ADD_FAILURE() << "the capture did not fail";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a runner that gave up"), std::string::npos) << e.what();
+  }
+
+  const torch::Tensor eager = torch::mm(a, a);
+  torch::cuda::synchronize();
+  CapturedForward graph([&] { return torch::mm(a, a); }, cuda);
+  graph.replay();
+  torch::cuda::synchronize();
+  EXPECT_TRUE(torch::allclose(graph.output(), eager));
 }
 
 std::int64_t device_allocated_bytes() {

@@ -1,10 +1,14 @@
 // CapturedForward in the cuda build: at::cuda::CUDAGraph over LibTorch's streams.
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <cuda_runtime_api.h>
+
 #include <chrono>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -37,6 +41,22 @@ c10::cuda::CUDAStream capture_stream(c10::DeviceIndex device) {
   return *streams[index];
 }
 
+// After a forward that threw inside capture_begin/capture_end: ends the stream's capture (or
+// else every later launch on it, and every synchronising call in the process, fails with
+// "operation not permitted when stream is capturing"), drops what was captured, hands the
+// graph's memory pool back to the allocator and clears the error the capture left.
+void abandon_capture(const c10::cuda::CUDAStream& stream, at::cuda::CUDAGraph& graph) {
+  cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+  if (cudaStreamIsCapturing(stream.stream(), &status) == cudaSuccess &&
+      status != cudaStreamCaptureStatusNone) {
+    cudaGraph_t partial = nullptr;
+    cudaStreamEndCapture(stream.stream(), &partial);
+    if (partial != nullptr) cudaGraphDestroy(partial);
+    c10::cuda::CUDACachingAllocator::endAllocateToPool(stream.device_index(), graph.pool());
+  }
+  static_cast<void>(cudaGetLastError());
+}
+
 }  // namespace
 
 CapturedForward::CapturedForward(const std::function<torch::Tensor()>& forward,
@@ -64,7 +84,11 @@ CapturedForward::CapturedForward(const std::function<torch::Tensor()>& forward,
     captured_->capture_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   } catch (const c10::Error& e) {
+    abandon_capture(side, captured_->graph);
     throw Error(std::string("CUDA graph capture failed: ") + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    abandon_capture(side, captured_->graph);
+    throw Error(std::string("CUDA graph capture failed: ") + e.what());
   }
   // The caller's stream waits for the capture's side stream before the first replay.
   at::cuda::CUDAEvent captured;
