@@ -21,8 +21,9 @@
 # ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =frameworks the
 # cross-framework suite (torch, pytorch, pytorch-compile, jax) on the seed models and cnn's layer
 # profile, =frameworks-resnet50 on resnet50 and one Fashion-MNIST epoch, no tests; =fusion the
-# inference modes eager, graph, fused, fused+graph and aot side by side for resnet50 and vit_b_16
-# in fp16 at batch 1 and 256 (the AOTInductor packages compiled first, in parallel), no tests;
+# inference modes eager, graph, fused, fused+graph, aot and aot+graph side by side for resnet50 and vit_b_16
+# in fp16 at batch 1 and 256 (the AOTInductor packages compiled first, in parallel), no tests
+# (GPU_CHECK_MODES and GPU_CHECK_BATCHES="1 256" narrow it);
 # =cpulabel the build and CPU labels.
 set -uo pipefail
 
@@ -239,7 +240,7 @@ if [[ -x "${build}/nnbench" ]]; then
     pids=()
     for model in resnet50 vit_b_16; do
       layout=contiguous; [[ "${model}" == resnet50 ]] && layout=channels_last
-      for batch in 1 256; do
+      for batch in ${GPU_CHECK_BATCHES:-1 256}; do
         "${build}/nnbench" run --device cuda --output-dir "${work}/aot-warm" --no-history \
           --suite inference --iterations 1 --models "${model}" --axis dtype=fp16 --axis batch_size="${batch}" \
           --axis layout="${layout}" --axis mode=aot --option aot_cache="${aot_cache}" \
@@ -252,7 +253,8 @@ if [[ -x "${build}/nnbench" ]]; then
     grep -hE 'error|unavailable|FAILED' "${work}"/logs/aot-compile-*.log | cut -c1-300 | head -n 8 |
       tee -a "${summary}"
     rm -rf "${work}/aot-warm"
-    modes=eager,graph,fused,fused+graph,aot
+    modes="${GPU_CHECK_MODES:-eager,graph,fused,fused+graph,aot,aot+graph}"
+    batches="$(tr ' ' ',' <<<"${GPU_CHECK_BATCHES:-1 256}")"
     # Each run's rows go into the summary as soon as it ends (a run cut off by the device's
     # limit loses only itself).
     table_so_far() {
@@ -261,14 +263,15 @@ if [[ -x "${build}/nnbench" ]]; then
         head -n 12 >"${out}/fusion-problems.txt"
     }
     nb_run fusion-resnet50 --suite inference --quick --models resnet50 --axis dtype=fp16 \
-      --axis batch_size=1,256 --axis layout=channels_last --axis mode="${modes}" \
+      --axis batch_size="${batches}" --axis layout=channels_last --axis mode="${modes}" \
       --option aot_cache="${aot_cache}" || status=1
     table_so_far
     nb_run fusion-vit --suite inference --quick --models vit_b_16 --axis dtype=fp16 \
-      --axis batch_size=1,256 --axis mode="${modes}" --option aot_cache="${aot_cache}" || status=1
+      --axis batch_size="${batches}" --axis mode="${modes}" --option aot_cache="${aot_cache}" || status=1
     table_so_far
     # The layout the earlier tables used, for reference.
-    nb_run fusion-resnet50-contiguous --suite inference --quick --models resnet50 \
+    [[ -n "${GPU_CHECK_MODES:-}" ]] ||
+      nb_run fusion-resnet50-contiguous --suite inference --quick --models resnet50 \
       --axis dtype=fp16 --axis batch_size=1,256 --axis mode=eager,graph || status=1
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
