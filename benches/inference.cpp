@@ -29,9 +29,8 @@ class Inference final : public nnbench::suites::InferenceBenchmark {
         nnbench::string_axis("mode", {"eager", "graph"},
                              "eager LibTorch calls; one CUDA graph replay; fused (batch norms "
                              "folded, cuDNN conv+bias+ReLU(+add)), alone or replayed as a graph; "
-                             "aot (an AOTInductor package run from C++), alone or replayed as a "
-                             "graph",
-                             {"eager", "graph", "fused", "fused+graph", "aot", "aot+graph"}),
+                             "aot (an AOTInductor package run from C++)",
+                             {"eager", "graph", "fused", "fused+graph", "aot"}),
     };
   }
 };

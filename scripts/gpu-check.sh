@@ -21,7 +21,7 @@
 # ddp-train suites on one GPU (NCCL) and on two CPU ranks (Gloo), no CPU labels; =frameworks the
 # cross-framework suite (torch, pytorch, pytorch-compile, jax) on the seed models and cnn's layer
 # profile, =frameworks-resnet50 on resnet50 and one Fashion-MNIST epoch, no tests; =fusion the
-# inference modes eager, graph, fused, fused+graph, aot and aot+graph side by side for resnet50 and vit_b_16
+# inference modes eager, graph, fused, fused+graph and aot side by side for resnet50 and vit_b_16
 # in fp16 at batch 1 and 256 (the AOTInductor packages compiled first, in parallel), no tests
 # (GPU_CHECK_MODES and GPU_CHECK_BATCHES="1 256" narrow it);
 # =cpulabel the build and CPU labels.
@@ -253,7 +253,7 @@ if [[ -x "${build}/nnbench" ]]; then
     grep -hE 'error|unavailable|FAILED' "${work}"/logs/aot-compile-*.log | cut -c1-300 | head -n 8 |
       tee -a "${summary}"
     rm -rf "${work}/aot-warm"
-    modes="${GPU_CHECK_MODES:-eager,graph,fused,fused+graph,aot,aot+graph}"
+    modes="${GPU_CHECK_MODES:-eager,graph,fused,fused+graph,aot}"
     batches="$(tr ' ' ',' <<<"${GPU_CHECK_BATCHES:-1 256}")"
     # Each run's rows go into the summary as soon as it ends (a run cut off by the device's
     # limit loses only itself).

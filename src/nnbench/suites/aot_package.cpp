@@ -198,11 +198,9 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
   const c10::DeviceIndex index =
       device.type() == torch::kCUDA && device.has_index() ? device.index() : c10::DeviceIndex{-1};
   load_libtorch_beside_torch_cpu();
-  // Single-threaded: nnbench runs a package from one thread, and the threaded runner's
-  // completion events (synchronised on the next run) cannot be part of a CUDA graph capture.
   try {
     loader_ = std::make_unique<torch::inductor::AOTIModelPackageLoader>(
-        package_path_, "model", /*run_single_threaded=*/true, /*num_runners=*/1, index);
+        package_path_, "model", /*run_single_threaded=*/false, /*num_runners=*/1, index);
   } catch (const std::exception& e) {
     throw Error(fmt::format("cannot load the AOTInductor package {}: {}", package_path_,
                             first_line(e.what())));
