@@ -56,8 +56,9 @@ struct Spec {
 };
 
 const std::vector<std::string>& mode_names() {
-  // No aot+graph: AOTInductor's model container synchronises inside its run, which a CUDA
-  // graph capture does not allow (seen on the H100 with PyTorch 2.11).
+  // No aot+graph: AOTInductor's threaded runner waits on the completion events of earlier runs,
+  // which fails inside a CUDA graph capture (seen on the H100 with PyTorch 2.11); its
+  // single-threaded runner may be capturable, not yet measured on a GPU.
   static const std::vector<std::string> names{"eager", "graph", "fused", "fused+graph", "aot"};
   return names;
 }
