@@ -13,6 +13,7 @@ Speaks the worker protocol of nnbench_worker_common.py: {"meta": {...compile_ms.
 import argparse
 import json
 import platform
+import sys
 import time
 
 import nnbench_worker_common as common
@@ -78,9 +79,12 @@ def main():
         import torch
         import torch._inductor  # noqa: F401  (the compiler ships with PyTorch 2.x)
     except Exception as error:
-        return common.unavailable("torch._inductor", error)
+        return common.unavailable(
+            "torch._inductor", error,
+            "install torch with `make setup` (pinned in requirements.txt) or name a Python "
+            "that has it with --option python=PATH")
     if args.expect_torch and torch.__version__.split("+")[0] != args.expect_torch.split("+")[0]:
-        common.emit({"unavailable": f"{platform.python_version()}'s torch {torch.__version__} "
+        common.emit({"unavailable": f"{sys.executable}'s torch {torch.__version__} "
                                     f"is not LibTorch's {args.expect_torch}; a package loads "
                                     "only into the version that made it"})
         return 0

@@ -34,10 +34,9 @@ def emit(record):
     sys.stdout.flush()
 
 
-def unavailable(framework, error):
+def unavailable(framework, error, hint=INSTALL_HINT):
     """Reports that the framework cannot be imported: not a failure of the model."""
-    emit({"unavailable": f"cannot import {framework} with {sys.executable}: {error}; "
-                         + INSTALL_HINT})
+    emit({"unavailable": f"cannot import {framework} with {sys.executable}: {error}; " + hint})
     return 0
 
 

@@ -342,6 +342,7 @@ TEST(InferenceSuite, AotMode_WithAPythonWithoutTorch_IsUnavailable_AndCachesNoth
   const std::string reason = aot["reason"];
   EXPECT_NE(reason.find("cannot import torch._inductor"), std::string::npos) << reason;
   EXPECT_NE(reason.find(NNBENCH_PYTHON_EXE), std::string::npos) << reason;
+  EXPECT_NE(reason.find("install torch with `make setup`"), std::string::npos) << reason;
   EXPECT_TRUE(is_empty_or_missing(cache));
 }
 
