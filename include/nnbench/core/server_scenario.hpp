@@ -1,0 +1,53 @@
+// The server scenario's scheduler (MLPerf LoadGen's Server): queries arrive as a Poisson process
+// at a target rate, wait in a dynamic batcher, and go to the backend one batch at a time. The
+// harness owns every timestamp: a query's latency runs from its scheduled arrival (not from when
+// the scheduler got round to it) to the moment the backend reported its batch done, split into
+// queueing (arrival to issue) and compute (issue to completion).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "nnbench/core/dynamic_batcher.hpp"
+#include "nnbench/core/load_clock.hpp"
+
+namespace nnbench {
+
+// What the scheduler drives: one batch in flight at a time.
+class LoadBackend {
+ public:
+  virtual ~LoadBackend() = default;
+  // Starts the batch (queries in arrival order); returns without waiting for it.
+  virtual void issue(const std::vector<QueuedQuery>& batch) = 0;
+  // Waits until the batch in flight completes (true) or the clock reaches `deadline` (false),
+  // whichever comes first.
+  virtual bool wait(std::chrono::nanoseconds deadline) = 0;
+};
+
+struct ServerOptions {
+  double rate_per_s = 1;
+  std::uint64_t seed = 0;
+  std::size_t max_batch = 1;
+  std::chrono::nanoseconds max_delay{0};
+  // Arrivals stop once both hold: at least min_queries issued and min_duration of arrivals.
+  std::size_t min_queries = 1;
+  std::chrono::nanoseconds min_duration{0};
+};
+
+struct ServedQuery {
+  std::uint64_t id = 0;
+  std::chrono::nanoseconds arrived{0}, issued{0}, completed{0};
+  std::size_t batch_size = 0;
+
+  std::chrono::nanoseconds latency() const { return completed - arrived; }
+  std::chrono::nanoseconds queueing() const { return issued - arrived; }
+  std::chrono::nanoseconds compute() const { return completed - issued; }
+};
+
+// Runs the scenario to its end (every arrival served) and returns the queries in arrival order.
+std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& backend,
+                                    LoadClock& clock);
+
+}  // namespace nnbench

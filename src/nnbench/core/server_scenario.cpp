@@ -1,0 +1,59 @@
+// The server scenario's scheduler (see server_scenario.hpp).
+#include "nnbench/core/server_scenario.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "nnbench/core/poisson_arrivals.hpp"
+
+namespace nnbench {
+
+void SteadyLoadClock::sleep_until(std::chrono::nanoseconds when) {
+  std::this_thread::sleep_until(start_ + when);
+}
+
+std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& backend,
+                                    LoadClock& clock) {
+  PoissonArrivals arrivals(options.rate_per_s, options.seed);
+  DynamicBatcher batcher(options.max_batch, options.max_delay);
+  std::vector<ServedQuery> served;
+  std::vector<QueuedQuery> in_flight;
+  constexpr std::chrono::nanoseconds kNever = std::chrono::nanoseconds::max();
+  std::chrono::nanoseconds next_arrival = arrivals.next();
+  bool arriving = true;
+  std::uint64_t generated = 0;
+  while (arriving || batcher.size() > 0 || !in_flight.empty()) {
+    const std::chrono::nanoseconds now = clock.now();
+    // Every query whose arrival time has come joins the queue, stamped with that time.
+    while (arriving && next_arrival <= now) {
+      batcher.enqueue({generated++, next_arrival});
+      next_arrival = arrivals.next();
+      arriving = generated < options.min_queries || next_arrival < options.min_duration;
+    }
+    const auto due = batcher.due();
+    if (in_flight.empty() && due && *due <= now) {
+      in_flight = batcher.take();
+      backend.issue(in_flight);
+      for (const QueuedQuery& query : in_flight) {
+        served.push_back({query.id, query.arrived, now, {}, in_flight.size()});
+      }
+      continue;
+    }
+    // Wait for the next event: an arrival, the head batch falling due, the batch in flight.
+    std::chrono::nanoseconds deadline = arriving ? next_arrival : kNever;
+    if (in_flight.empty() && due) deadline = std::min(deadline, *due);
+    if (in_flight.empty()) {
+      clock.sleep_until(deadline);
+    } else if (backend.wait(deadline)) {
+      const std::chrono::nanoseconds completed = clock.now();
+      for (auto it = served.end() - static_cast<std::ptrdiff_t>(in_flight.size());
+           it != served.end(); ++it) {
+        it->completed = completed;
+      }
+      in_flight.clear();
+    }
+  }
+  return served;
+}
+
+}  // namespace nnbench
