@@ -13,6 +13,7 @@
 
 #include "nnbench/core/load_validity.hpp"
 #include "nnbench/core/rate_search.hpp"
+#include "simulated_backend.hpp"
 
 namespace nnbench {
 namespace {
@@ -20,31 +21,6 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
-
-// Serves a batch in a time `service(batch size)` of virtual time.
-class SimulatedBackend final : public LoadBackend {
- public:
-  SimulatedBackend(VirtualLoadClock& clock, std::function<nanoseconds(std::size_t)> service)
-      : clock_(clock), service_(std::move(service)) {}
-  void issue(const std::vector<QueuedQuery>& batch) override {
-    finish_ = clock_.now() + service_(batch.size());
-    batch_sizes.push_back(batch.size());
-  }
-  bool wait(nanoseconds deadline) override {
-    if (finish_ <= deadline) {
-      clock_.advance_to(finish_);
-      return true;
-    }
-    clock_.advance_to(deadline);
-    return false;
-  }
-  std::vector<std::size_t> batch_sizes;
-
- private:
-  VirtualLoadClock& clock_;
-  std::function<nanoseconds(std::size_t)> service_;
-  nanoseconds finish_{0};
-};
 
 TEST(ServerScenario, LatencyIsQueueingPlusCompute_AndTheRunMeetsItsMinimums) {
   VirtualLoadClock clock;

@@ -1,0 +1,39 @@
+// A LoadBackend in virtual time for the scenarios' tests: a batch takes `service(batch size)`,
+// and waiting moves the virtual clock to the completion or the deadline.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "nnbench/core/load_clock.hpp"
+#include "nnbench/core/server_scenario.hpp"
+
+namespace nnbench {
+
+class SimulatedBackend final : public LoadBackend {
+ public:
+  SimulatedBackend(VirtualLoadClock& clock, std::function<std::chrono::nanoseconds(std::size_t)> service)
+      : clock_(clock), service_(std::move(service)) {}
+  void issue(const std::vector<QueuedQuery>& batch) override {
+    finish_ = clock_.now() + service_(batch.size());
+    batch_sizes.push_back(batch.size());
+  }
+  bool wait(std::chrono::nanoseconds deadline) override {
+    if (finish_ <= deadline) {
+      clock_.advance_to(finish_);
+      return true;
+    }
+    clock_.advance_to(deadline);
+    return false;
+  }
+  std::vector<std::size_t> batch_sizes;
+
+ private:
+  VirtualLoadClock& clock_;
+  std::function<std::chrono::nanoseconds(std::size_t)> service_;
+  std::chrono::nanoseconds finish_{0};
+};
+
+}  // namespace nnbench
