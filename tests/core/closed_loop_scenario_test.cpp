@@ -30,9 +30,9 @@ TEST(ClosedLoopScenario, MultiStream_SendsEightSamplesAQuery_AndRunsItsMinimumDu
   VirtualLoadClock clock;
   // A query's latency is its slowest sample's: here the batch's time grows with its samples.
   SimulatedBackend backend(clock, [](std::size_t n) { return microseconds(100 * n); });
-  const std::vector<ServedQuery> served = run_closed_loop(
-      {.samples_per_query = 8, .min_queries = 10, .min_duration = milliseconds(50)}, backend,
-      clock);
+  const std::vector<ServedQuery> served =
+      run_closed_loop({.samples_per_query = 8, .min_queries = 10, .min_duration = milliseconds(50)},
+                      backend, clock);
   EXPECT_EQ(served.size(), 63U);  // ceil(50 ms / 0.8 ms): 10 queries alone would be 8 ms
   for (const std::size_t size : backend.batch_sizes) EXPECT_EQ(size, 8U);
   EXPECT_EQ(served.back().latency(), microseconds(800));

@@ -14,7 +14,8 @@ namespace nnbench {
 
 class SimulatedBackend final : public LoadBackend {
  public:
-  SimulatedBackend(VirtualLoadClock& clock, std::function<std::chrono::nanoseconds(std::size_t)> service)
+  SimulatedBackend(VirtualLoadClock& clock,
+                   std::function<std::chrono::nanoseconds(std::size_t)> service)
       : clock_(clock), service_(std::move(service)) {}
   void issue(const std::vector<QueuedQuery>& batch) override {
     finish_ = clock_.now() + service_(batch.size());

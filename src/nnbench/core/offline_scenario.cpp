@@ -14,7 +14,8 @@ double OfflineRun::samples_per_s() const {
 
 OfflineRun run_offline(const OfflineOptions& options, LoadBackend& backend, LoadClock& clock) {
   if (options.samples == 0) throw InputError("the offline scenario needs at least 1 sample");
-  if (options.max_batch == 0) throw InputError("the offline scenario needs a max batch of 1 or more");
+  if (options.max_batch == 0)
+    throw InputError("the offline scenario needs a max batch of 1 or more");
   constexpr std::chrono::nanoseconds kNever = std::chrono::nanoseconds::max();
   const std::chrono::nanoseconds start = clock.now();
   OfflineRun run;
