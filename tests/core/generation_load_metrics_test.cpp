@@ -36,9 +36,8 @@ TEST(GenerationLoadMetrics, FollowTheDefinitions) {
 TEST(GenerationLoadMetrics, ImpossibleTokenTimes_AreBadInput) {
   EXPECT_THROW(generation_load_metrics({{milliseconds(0), {}}}, {}), InputError);
   EXPECT_THROW(generation_load_metrics({{milliseconds(5), {milliseconds(4)}}}, {}), InputError);
-  EXPECT_THROW(
-      generation_load_metrics({{milliseconds(0), {milliseconds(9), milliseconds(8)}}}, {}),
-      InputError);
+  EXPECT_THROW(generation_load_metrics({{milliseconds(0), {milliseconds(9), milliseconds(8)}}}, {}),
+               InputError);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -84,8 +85,8 @@ namespace {
 bool allowed_value(const std::vector<std::string>& allowed, const std::string& value) {
   return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& entry) {
     if (entry.empty() || entry.front() != '*') return entry == value;
-    const std::size_t suffix = entry.size() - 1;
-    return value.size() > suffix && value.compare(value.size() - suffix, suffix, entry, 1) == 0;
+    const std::string_view suffix = std::string_view(entry).substr(1);
+    return value.size() > suffix.size() && value.ends_with(suffix);
   });
 }
 

@@ -59,11 +59,7 @@ std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& o
 }
 
 std::vector<ir::Network> compile_file(const std::string& path, const CompileOptions& options) {
-  const auto ends_with = [&](const std::string& suffix) {
-    return path.size() >= suffix.size() &&
-           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (!ends_with(".nn") && !ends_with(".neural")) {
+  if (!path.ends_with(".nn") && !path.ends_with(".neural")) {
     throw InputError("model file '" + path + "' must end in .nn or .neural");
   }
   return compile(SourceFile::read(path), options);

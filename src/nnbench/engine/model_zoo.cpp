@@ -43,11 +43,6 @@ ZooModel wrap(const std::string& name, Net net, std::vector<std::int64_t> sample
   return model;
 }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 ZooModel language_model(const std::string& path, const ZooOptions& options) {
   const std::vector<dsl::ir::Network> networks = dsl::compile_file(path);
   auto network = std::make_shared<const dsl::ir::Network>(networks.front());
@@ -67,7 +62,7 @@ ZooModel language_model(const std::string& path, const ZooOptions& options) {
 }  // namespace
 
 ZooModel make_zoo_model(const std::string& name, const ZooOptions& options) {
-  if (ends_with(name, ".nn")) return language_model(name, options);
+  if (name.ends_with(".nn")) return language_model(name, options);
   torch::manual_seed(options.seed);
   const std::vector<std::int64_t> image{3, options.image_size, options.image_size};
   if (name == "resnet50") {

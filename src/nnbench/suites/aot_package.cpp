@@ -68,12 +68,7 @@ struct Weights {
 Weights weights_of(torch::nn::Module& module) {
   std::vector<torch::Tensor> tensors = module.parameters();
   for (const auto& buffer : module.named_buffers()) {
-    const std::string& name = buffer.key();
-    const std::string counter = "num_batches_tracked";
-    const bool is_counter =
-        name.size() >= counter.size() &&
-        name.compare(name.size() - counter.size(), counter.size(), counter) == 0;
-    if (!is_counter) tensors.push_back(buffer.value());
+    if (!buffer.key().ends_with("num_batches_tracked")) tensors.push_back(buffer.value());
   }
   Weights weights;
   for (const torch::Tensor& tensor : tensors) {
