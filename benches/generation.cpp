@@ -32,10 +32,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 class Generation final : public nnbench::Benchmark {
  public:
   std::string description() const override {
@@ -53,7 +49,12 @@ class Generation final : public nnbench::Benchmark {
                                  "eager: operators as written; graph: the decode step replayed "
                                  "from a CUDA graph; kernel: graph with fused attention, fused "
                                  "projections and custom kernels",
-                                 {"eager", "graph", "kernel"})};
+                                 {"eager", "graph", "kernel"}),
+            nnbench::opt_in_axis(
+                nnbench::string_axis("scenario", {"none"},
+                                     "none: whole generations timed in a loop; a load scenario "
+                                     "(docs/load-scenarios.md) with batch_size requests per batch",
+                                     nnbench::load_scenario_axis_values()))};
   }
 
   void setup(nnbench::State& state) override {
@@ -151,28 +152,54 @@ class Generation final : public nnbench::Benchmark {
                                          out_of_memory_in("generating", config_, dtype_name_));
   }
 
-  void generate_once() {
+  // One whole generation; when each token was ready, as time since the call began.
+  std::vector<std::chrono::nanoseconds> generate_tokens() {
     torch::InferenceMode inference;
+    std::vector<std::chrono::nanoseconds> ready;
+    ready.reserve(static_cast<std::size_t>(generate_));
     const Clock::time_point start = Clock::now();
     decoder_->prefill(prompt_);
     nnbench::engine::synchronize(device_);
-    const double ttft = ms_since(start);
-    std::vector<double> gaps;
-    gaps.reserve(static_cast<std::size_t>(generate_ - 1));
-    Clock::time_point previous = Clock::now();
+    ready.push_back(Clock::now() - start);
     for (std::int64_t i = 1; i < generate_; ++i) {
       decoder_->step();
       nnbench::engine::synchronize(device_);
-      const Clock::time_point now = Clock::now();
-      gaps.push_back(std::chrono::duration<double, std::milli>(now - previous).count());
-      previous = now;
+      ready.push_back(Clock::now() - start);
     }
-    const double total = ms_since(start);
+    return ready;
+  }
+
+  void generate_once() {
+    const std::vector<std::chrono::nanoseconds> ready = generate_tokens();
     instruments_.count_iteration();
     if (generations_++ < warmup_) return;  // warm-up generations are not reported
+    const auto ms = [](std::chrono::nanoseconds t) {
+      return std::chrono::duration<double, std::milli>(t).count();
+    };
+    const double ttft = ms(ready.front());
     ttft_ms_.push_back(ttft);
-    if (generate_ > 1) tpot_ms_.push_back((total - ttft) / static_cast<double>(generate_ - 1));
-    itl_ms_.insert(itl_ms_.end(), gaps.begin(), gaps.end());
+    if (generate_ > 1) {
+      tpot_ms_.push_back((ms(ready.back()) - ttft) / static_cast<double>(generate_ - 1));
+    }
+    for (std::size_t i = 1; i < ready.size(); ++i) itl_ms_.push_back(ms(ready[i] - ready[i - 1]));
+  }
+
+  // A `scenario` axis other than none: requests served with static batching. A batch of up to
+  // batch_size requests fills the decoder's rows (the rest padding) and is generated together:
+  // prefill, then generate-1 steps, each token stamped when the host could read it.
+  std::unique_ptr<nnbench::LoadTarget> load_target(nnbench::State& state) override {
+    const std::optional<nnbench::LoadScenario> scenario = nnbench::variant_load_scenario(state);
+    if (!scenario) return nullptr;
+    auto target = std::make_unique<nnbench::LoadTarget>();
+    target->settings = nnbench::load_scenario_settings(
+        state, *scenario, static_cast<std::size_t>(batch_), true, static_cast<double>(generate_));
+    auto backend = std::make_unique<GenerationBackend>(*this);
+    for (int i = 0; i < std::max(state.requested_warmup(), 1); ++i) generate_tokens();
+    target->synchronization =
+        "the device synchronised after the prefill and after every decode step (static "
+        "batching: every request of a batch shares its token times)";
+    target->backend = std::move(backend);
+    return target;
   }
 
   void finish(nnbench::State& state) override {
@@ -201,6 +228,24 @@ class Generation final : public nnbench::Benchmark {
   }
 
  private:
+  // Generates synchronously in issue(): the harness stamps arrivals by their schedule, so a
+  // scheduler blocked during a generation still times every query from its arrival.
+  class GenerationBackend final : public nnbench::LoadBackend {
+   public:
+    explicit GenerationBackend(Generation& owner) : owner_(owner) {}
+    void issue(const std::vector<nnbench::QueuedQuery>&) override {
+      ready_ = nnbench::engine::guard_device_memory(
+          [&] { return owner_.generate_tokens(); },
+          owner_.out_of_memory_in("generating", owner_.config_, owner_.dtype_name_));
+    }
+    bool wait(nnbench::LoadClock&, std::chrono::nanoseconds) override { return true; }
+    std::vector<std::chrono::nanoseconds> token_offsets() const override { return ready_; }
+
+   private:
+    Generation& owner_;
+    std::vector<std::chrono::nanoseconds> ready_;
+  };
+
   // What ran out of device memory, for guard_device_memory: drops the decoder and the prompt
   // first, so that releasing the allocator's cache frees their memory too.
   std::function<std::string()> out_of_memory_in(const char* stage,

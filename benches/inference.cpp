@@ -29,8 +29,14 @@ class Inference final : public nnbench::suites::InferenceBenchmark {
         nnbench::string_axis("mode", {"eager", "graph"},
                              "eager LibTorch calls; one CUDA graph replay; fused (batch norms "
                              "folded, cuDNN conv+bias+ReLU(+add)), alone or replayed as a graph; "
-                             "aot (an AOTInductor package run from C++)",
-                             {"eager", "graph", "fused", "fused+graph", "aot"}),
+                             "aot (an AOTInductor package run from C++), alone or replayed as a "
+                             "graph",
+                             {"eager", "graph", "fused", "fused+graph", "aot", "aot+graph"}),
+        nnbench::opt_in_axis(
+            nnbench::string_axis("scenario", {"none"},
+                                 "none: the batch's forward pass timed in a loop; a load scenario "
+                                 "(docs/load-scenarios.md) with batch_size as its largest batch",
+                                 nnbench::load_scenario_axis_values())),
     };
   }
 };

@@ -24,6 +24,9 @@
 # inference modes eager, graph, fused, fused+graph and aot side by side for resnet50 and vit_b_16
 # in fp16 at batch 1 and 256 (the AOTInductor packages compiled first, in parallel), no tests
 # (GPU_CHECK_MODES and GPU_CHECK_BATCHES="1 256" narrow it);
+# =aotgraph the aot+graph mode beside fused+graph and aot at batch 1 and the CapturedForward GPU
+# tests; =load the load scenarios (resnet50 server and offline, gpt2 server) at the default
+# validity rules (GPU_CHECK_LOAD_S shortens them), no tests;
 # =cpulabel the build and CPU labels.
 set -uo pipefail
 
@@ -132,7 +135,7 @@ fi
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
   if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks* &&
-        "${subset}" != fusion ]]; then
+        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load ]]; then
     t=${SECONDS}
     timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
       >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
@@ -273,6 +276,84 @@ if [[ -x "${build}/nnbench" ]]; then
     [[ -n "${GPU_CHECK_MODES:-}" ]] ||
       nb_run fusion-resnet50-contiguous --suite inference --quick --models resnet50 \
       --axis dtype=fp16 --axis batch_size=1,256 --axis mode=eager,graph || status=1
+  elif [[ "${subset}" == aotgraph ]]; then
+    # Issue 10: the AOTInductor package replayed from a CUDA graph (its single-threaded runner),
+    # vit_b_16 and resnet50 at batch 1 in fp16, beside fused+graph and aot; and the GPU test of a
+    # capture that fails part-way.
+    if [[ -x "${build}/tests/nnbench_engine_gpu_tests" ]]; then
+      timeout 120 "${build}/tests/nnbench_engine_gpu_tests" --gtest_filter='CapturedForwardGpu.*' \
+        >"${work}/logs/captured-forward-gpu.log" 2>&1 || status=1
+      say "CapturedForwardGpu: $(grep -E 'PASSED|FAILED' "${work}/logs/captured-forward-gpu.log" | tr '\n' ' ')"
+    fi
+    aot_cache="${build}/aot-cache"
+    t=${SECONDS}
+    pids=()
+    for model in vit_b_16 resnet50; do
+      layout=contiguous; [[ "${model}" == resnet50 ]] && layout=channels_last
+      "${build}/nnbench" run --device cuda --output-dir "${work}/aot-warm" --no-history \
+        --suite inference --iterations 1 --models "${model}" --axis dtype=fp16 --axis batch_size=1 \
+        --axis layout="${layout}" --axis mode=aot --option aot_cache="${aot_cache}" \
+        >"${work}/logs/aot-compile-${model}.log" 2>&1 &
+      pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "${pid}" || status=1; done
+    say "aot packages compiled ($(elapsed $t)): $(ls "${aot_cache}" 2>/dev/null | grep -c '\.pt2$')"
+    rm -rf "${work}/aot-warm"
+    nb_run aotgraph-vit --suite inference --models vit_b_16 --axis dtype=fp16 --axis batch_size=1 \
+      --axis mode=fused+graph,aot,aot+graph --iterations 200 --option aot_cache="${aot_cache}" || status=1
+    nb_run aotgraph-resnet50 --suite inference --models resnet50 --axis dtype=fp16 \
+      --axis batch_size=1 --axis layout=channels_last --axis mode=fused+graph,aot,aot+graph \
+      --iterations 200 --option aot_cache="${aot_cache}" || status=1
+    python3 "${root}/scripts/gpu_table.py" "${work}/results" >"${out}/table.txt" 2>&1
+  elif [[ "${subset}" == load ]]; then
+    # Issue 11: load scenarios at the default validity rules (60 s, 1024 queries): resnet50 fp16
+    # in its best mode, the server rate at a 15 ms p99 bound and offline throughput; gpt2's
+    # server with TTFT 2 s / TPOT 200 ms bounds. GPU_CHECK_LOAD_S shortens the minimum duration.
+    load_s="${GPU_CHECK_LOAD_S:-60}"
+    # GPU_CHECK_LOAD_RUNS picks among resnet50-server resnet50-offline gpt2-server (all).
+    load_runs=" ${GPU_CHECK_LOAD_RUNS:-resnet50-server resnet50-offline gpt2-server} "
+    scenario_table() {
+      python3 "${root}/scripts/gpu_table.py" "${work}/results" >"${out}/table.txt" 2>&1
+      python3 - "${work}/results" >"${out}/scenarios.txt" 2>&1 <<'PY'
+import glob, json, sys
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.json", recursive=True)):
+    try:
+        doc = json.load(open(path))
+    except Exception:
+        continue
+    for row in doc.get("benchmark_scenarios", []):
+        if row.get("provenance", {}).get("sampling_mode") != "scenario" and row.get("status") == "ok":
+            continue
+        m = {k: v.get("value") for k, v in row.get("measurements", {}).items()}
+        print(row["scenario_name"], row["status"], row.get("reason", ""))
+        print("  labels:", {k: v for k, v in row.get("labels", {}).items()
+                            if k in ("validity", "headline", "latency_bound", "batch_buckets", "max_delay_ms")})
+        print("  metrics:", {k: round(v, 4) for k, v in sorted(m.items()) if isinstance(v, (int, float))})
+        for note in row.get("provenance", {}).get("notes", []):
+            print("  note:", note[:900])
+PY
+    }
+    wants() { [[ "${load_runs}" == *" $1 "* ]]; }
+    if wants resnet50-server; then
+      nb_run load-resnet50 --suite inference --models resnet50 --axis dtype=fp16 \
+        --axis layout=channels_last --axis mode=fused+graph --axis batch_size=128 \
+        --axis scenario=server --option scenario_duration_s="${load_s}" --option search_trial_s=2 \
+        || status=1
+      scenario_table
+    fi
+    if wants resnet50-offline; then
+      nb_run load-resnet50-offline --suite inference --models resnet50 --axis dtype=fp16 \
+        --axis layout=channels_last --axis mode=fused+graph --axis batch_size=256 \
+        --axis scenario=offline --option scenario_duration_s="${load_s}" || status=1
+      scenario_table
+    fi
+    if wants gpt2-server; then
+      nb_run load-gpt2 --suite generation --models gpt2 --axis dtype=fp16 --axis mode=graph \
+        --axis batch_size=16 --axis scenario=server --option prompt_length=128 \
+        --option generate=128 --option scenario_duration_s="${load_s}" --option search_trial_s=3 \
+        --option search_trial_queries=64 || status=1
+      scenario_table
+    fi
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -309,7 +390,7 @@ if [[ -x "${build}/nnbench" ]]; then
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
         "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks* &&
-        "${subset}" != fusion ]]; then
+        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1
@@ -356,7 +437,8 @@ if [[ -x "${build}/nnbench" ]]; then
   t=${SECONDS}
   left=$((budget_s - SECONDS))
   if [[ "${subset}" == kernels || "${subset}" == memory || "${subset}" == dist ||
-        "${subset}" == frameworks* || "${subset}" == fusion ]]; then
+        "${subset}" == frameworks* || "${subset}" == fusion || "${subset}" == aotgraph ||
+        "${subset}" == load ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \

@@ -31,6 +31,19 @@ TEST(ExpandVariants, ReplacesDefaults_WhenOverridden) {
   EXPECT_EQ(variants[1].name(), "model=a/dtype=bf16/batch_size=4");
 }
 
+TEST(ExpandVariants, LeavesAnOptInAxisOut_UnlessTheRunSetsIt) {
+  std::vector<Axis> axes = sample_axes();
+  axes.push_back(opt_in_axis(string_axis("scenario", {"none"}, "", {"none", "server"})));
+  const std::vector<Variant> plain = expand_variants(axes, {});
+  ASSERT_EQ(plain.size(), 6u);
+  EXPECT_EQ(plain[0].name(), "model=a/dtype=fp32/batch_size=1");
+  EXPECT_FALSE(plain[0].has("scenario"));
+  const std::vector<Variant> set = expand_variants(axes, {{"scenario", {"none", "server"}}});
+  ASSERT_EQ(set.size(), 12u);
+  EXPECT_EQ(set[1].name(), "model=a/dtype=fp32/batch_size=1/scenario=server");
+  EXPECT_THROW(expand_variants(axes, {{"scenario", {"burst"}}}), InputError);
+}
+
 TEST(ExpandVariants, GivesOneDefaultVariant_WhenNoAxes) {
   const std::vector<Variant> variants = expand_variants({}, {});
   ASSERT_EQ(variants.size(), 1u);

@@ -21,7 +21,9 @@ class SimulatedBackend final : public LoadBackend {
     finish_ = clock_.now() + service_(batch.size());
     batch_sizes.push_back(batch.size());
   }
-  bool wait(std::chrono::nanoseconds deadline) override {
+  // `clock` may run from another origin than the backend's own (a scenario's offset clock).
+  bool wait(LoadClock& clock, std::chrono::nanoseconds deadline) override {
+    if (deadline != std::chrono::nanoseconds::max()) deadline += clock_.now() - clock.now();
     if (finish_ <= deadline) {
       clock_.advance_to(finish_);
       return true;

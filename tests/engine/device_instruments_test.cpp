@@ -167,5 +167,26 @@ TEST(SummarizeGpuSamples, OnePowerReading_GivesNoEnergy) {
   EXPECT_EQ(summarize_gpu_samples({}, 10).sample_count, 0);
 }
 
+TEST(SummarizeGpuSamples, ClockEventReasons_CountSlowdownsApartFromThePowerCap) {
+  // NVML's bits: 0x1 idle, 0x4 SW power cap, 0x40 HW thermal slowdown, 0x20 SW thermal.
+  std::vector<GpuSample> samples{sample(0.0, 650, 1980, 99), sample(0.1, 700, 1700, 99),
+                                 sample(0.2, 700, 1500, 99), sample(0.3, 100, 345, 0)};
+  samples[0].reading.clock_event_reasons = 0x0;
+  samples[1].reading.clock_event_reasons = 0x4;
+  samples[2].reading.clock_event_reasons = 0x4 | 0x40 | 0x20;
+  samples[3].reading.clock_event_reasons = 0x1;  // idle: not a slowdown
+  const GpuMonitorSummary s = summarize_gpu_samples(samples, 0);
+  EXPECT_EQ(s.clock_event_samples, 4);
+  EXPECT_EQ(s.slowdown_samples, 1);
+  EXPECT_EQ(s.power_capped_samples, 2);
+  EXPECT_EQ(s.clock_events_seen, 0x65ULL);
+  EXPECT_EQ(clock_event_names(s.clock_events_seen, ClockEventKind::Slowdown),
+            "SW thermal slowdown, HW thermal slowdown");
+  EXPECT_EQ(clock_event_names(0x4, ClockEventKind::PowerCap), "SW power cap");
+  EXPECT_EQ(clock_event_names(0x1 | 0x4, ClockEventKind::Slowdown), "");
+  // A device that reports no reasons counts none.
+  EXPECT_EQ(summarize_gpu_samples({sample(0.0, 250, 1980, 50)}, 1).clock_event_samples, 0);
+}
+
 }  // namespace
 }  // namespace nnbench::engine

@@ -21,12 +21,18 @@ struct Axis {
   // value ending in SUFFIX.
   std::vector<std::string> allowed;
   std::string description;
+  // An opt-in axis stays out of the variants, and of their names, unless the run sets it
+  // (`--axis NAME=...`): a mode most runs never use (a load scenario) does not rename every row.
+  // The benchmark reads its absence as the default.
+  bool opt_in = false;
 };
 
 Axis int_axis(std::string name, std::vector<long long> values, std::string description = "");
 Axis float_axis(std::string name, std::vector<double> values, std::string description = "");
 Axis string_axis(std::string name, std::vector<std::string> values, std::string description = "",
                  std::vector<std::string> allowed = {});
+// `axis`, marked opt-in.
+Axis opt_in_axis(Axis axis);
 
 // One point of the product: axis name -> value, in the benchmark's axis order.
 struct Variant {

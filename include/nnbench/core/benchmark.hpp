@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nnbench/core/axis.hpp"
+#include "nnbench/core/load_scenario.hpp"
 #include "nnbench/core/measurement.hpp"
 #include "nnbench/core/result.hpp"
 #include "nnbench/core/state.hpp"
@@ -44,6 +45,11 @@ class Benchmark {
   virtual void run_once(State& state) = 0;
   // Called once per variant after measuring, also after a failure in run_once.
   virtual void teardown(State& /*state*/) {}
+  // Called after setup() and adjust_measurement(): for a variant that runs as a load scenario (its
+  // `scenario` axis, load_scenario.hpp), the backend that serves it, warmed up, and the
+  // scenario's settings; the runner then runs the scenario in place of the measured loop
+  // (provenance sampling_mode "scenario"). Null, the default: the measured loop.
+  virtual std::unique_ptr<LoadTarget> load_target(State& /*state*/) { return nullptr; }
   // After the measured loop, untimed: figures that need the finished run (accuracy, ...).
   virtual void finish(State& /*state*/) {}
   // Test benchmarks (mock) run only with --enable-mock.

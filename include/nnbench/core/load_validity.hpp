@@ -19,7 +19,7 @@ struct ValidityRules {
 ValidityRules quick_validity_rules();
 
 struct LoadRunFacts {
-  std::chrono::nanoseconds duration{0};  // first arrival to last completion
+  std::chrono::nanoseconds duration{0};  // the run's start to its last completion
   std::size_t queries = 0;
   std::optional<std::string> throttled;  // why the clocks were seen throttled, if they were
 };

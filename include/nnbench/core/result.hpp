@@ -30,7 +30,7 @@ struct Metric {
 struct Provenance {
   std::string timer_kind;
   std::string synchronization;
-  std::string sampling_mode;  // "fixed" / "adaptive"
+  std::string sampling_mode;  // "fixed" / "adaptive" / "derived" / "scenario"
   std::string stop_reason;
   int warmup_iterations = 0;
   int iterations_per_sample = 1;

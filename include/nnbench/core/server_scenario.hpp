@@ -21,9 +21,13 @@ class LoadBackend {
   virtual ~LoadBackend() = default;
   // Starts the batch (queries in arrival order); returns without waiting for it.
   virtual void issue(const std::vector<QueuedQuery>& batch) = 0;
-  // Waits until the batch in flight completes (true) or the clock reaches `deadline` (false),
-  // whichever comes first.
-  virtual bool wait(std::chrono::nanoseconds deadline) = 0;
+  // Waits until the batch in flight completes (true) or `clock` reaches `deadline` (false),
+  // whichever comes first; `clock` is the scenario's.
+  virtual bool wait(LoadClock& clock, std::chrono::nanoseconds deadline) = 0;
+  // For a backend whose queries stream tokens (generation): when each output token of the batch
+  // last completed was ready, as time since its issue() began; every query of the batch shares
+  // them (static batching). Empty for a backend without tokens.
+  virtual std::vector<std::chrono::nanoseconds> token_offsets() const { return {}; }
 };
 
 struct ServerOptions {
@@ -31,7 +35,8 @@ struct ServerOptions {
   std::uint64_t seed = 0;
   std::size_t max_batch = 1;
   std::chrono::nanoseconds max_delay{0};
-  // Arrivals stop once both hold: at least min_queries issued and min_duration of arrivals.
+  // Arrivals stop once both hold: at least min_queries arrived and an arrival at or past
+  // min_duration (so the run, to its last completion, lasts at least min_duration).
   std::size_t min_queries = 1;
   std::chrono::nanoseconds min_duration{0};
 };

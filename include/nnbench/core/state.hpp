@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,11 @@ class State {
   void add_note(std::string note) { notes_.push_back(std::move(note)); }
   const std::vector<std::string>& notes() const { return notes_; }
 
+  // Why the device's clocks were seen slowed while the variant was measured (a GPU monitor's
+  // thermal or hardware slowdown); a load scenario's verdict turns INVALID on it.
+  void note_throttled(std::string why) { throttled_ = std::move(why); }
+  const std::optional<std::string>& throttled() const { return throttled_; }
+
   // Ends this variant as "skipped" with the reason (throws SkipError); the run goes on.
   [[noreturn]] void skip(const std::string& reason) const;
 
@@ -111,6 +117,7 @@ class State {
   std::map<std::string, std::string> labels_;
   std::vector<ExtraMetric> extra_metrics_;
   std::vector<std::string> notes_;
+  std::optional<std::string> throttled_;
   int requested_warmup_ = 3, requested_iterations_ = 10;
 };
 

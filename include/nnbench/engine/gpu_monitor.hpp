@@ -42,6 +42,11 @@ struct GpuMonitorSummary {
   std::optional<double> energy_j;
   // energy_j / iterations, when both are known.
   std::optional<double> energy_per_iteration_j;
+  // Clock event reasons: every bit seen in any sample (OR), and how many of the samples that
+  // reported them saw a thermal or hardware slowdown, or the software power cap.
+  int clock_event_samples = 0;
+  unsigned long long clock_events_seen = 0;
+  int slowdown_samples = 0, power_capped_samples = 0;
 };
 
 // Pure: summarises samples taken in time order. `iterations` <= 0 leaves energy per iteration

@@ -3,6 +3,7 @@
 // CUDA-free: it builds in the CPU build too.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,7 +17,16 @@ struct GpuReading {
   std::optional<double> power_w;            // board power draw (the driver's average)
   std::optional<double> sm_clock_mhz;       // current SM clock
   std::optional<double> temperature_c;      // GPU die temperature
+  // Why the clocks are below their maximum now: NVML's clock event reasons mask (idle, power
+  // cap, thermal or hardware slowdown, ...); clock_slowdown_names() names its bits.
+  std::optional<unsigned long long> clock_event_reasons;
 };
+
+// The slowdowns in a clock event reasons mask, named ("HW thermal slowdown, SW power cap"):
+// `kind` Slowdown names thermal and hardware slowdowns only (the clocks were forced down), Cap the
+// software power cap only (the board held at its power limit, normal under full load).
+enum class ClockEventKind { Slowdown, PowerCap };
+std::string clock_event_names(unsigned long long reasons, ClockEventKind kind);
 
 // An NVML device handle; valid while the NvmlLibrary that made it lives.
 struct NvmlDevice {

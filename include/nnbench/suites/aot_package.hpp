@@ -29,8 +29,11 @@ struct AotRequest {
   std::int64_t batch_size = 1;
   bool channels_last = false;
   bool max_autotune = false;  // Inductor's max_autotune (slower to compile)
-  std::string cache_dir;      // empty: default_aot_cache_dir()
-  std::string python;         // the interpreter that runs the compiler
+  // The package's single-threaded runner: no runner threads and no waits on the completion
+  // events of earlier runs, so a CUDA graph can capture a run (mode aot+graph).
+  bool single_threaded = false;
+  std::string cache_dir;  // empty: default_aot_cache_dir()
+  std::string python;     // the interpreter that runs the compiler
   std::chrono::seconds timeout{1800};
 };
 

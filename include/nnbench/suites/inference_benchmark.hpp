@@ -11,6 +11,7 @@
 //   cudnn_benchmark  on | off: cuDNN autotuning                            (on)
 //   tf32             off | on: TF32 matrix units for fp32 (CUDA)           (off)
 //   hidden_dim       scaling_mlp's width                                    (option, 512)
+//   scenario         none | single-stream | multi-stream | server | offline      (none)
 // Options: data=DIR (an ImageNet-style image folder instead of random input), image_size=N,
 // cold=true (L2 flush between samples), gpu_monitor_interval_ms=N.
 // Combinations that cannot run here (graph or tf32 on the CPU, fp16 on the CPU, channels_last
@@ -32,6 +33,10 @@ class InferenceBenchmark : public Benchmark {
 
   void setup(State& state) override;
   void run_once(State& state) override;
+  // A `scenario` axis other than none: the variant serves the load scenario (load_scenario.hpp)
+  // with batch_size as its largest batch (server, offline) or its samples per query
+  // (multi-stream); single-stream runs at batch_size 1.
+  std::unique_ptr<LoadTarget> load_target(State& state) override;
   void teardown(State& state) override;
 
  private:

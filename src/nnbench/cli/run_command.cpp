@@ -127,15 +127,27 @@ std::string headline(const Result& result, const std::string& metric_name) {
   return metric ? format_significant(metric->value) + " " + metric->unit : "-";
 }
 
+bool is_scenario(const Result& result) { return result.provenance.sampling_mode == "scenario"; }
+
+// A load scenario's verdict, first word: VALID or INVALID (the reasons are in the result files).
+std::string verdict_word(const Result& result) {
+  const auto it = result.labels.find("validity");
+  if (it == result.labels.end()) return "-";
+  return it->second.substr(0, it->second.find(':'));
+}
+
 void print_summary(const std::vector<Result>& results, std::FILE* stream) {
   TextTable table;
   table.header = {"benchmark", "variant", "status", "latency (median)", "throughput", "stop"};
   table.right_aligned = {false, false, false, true, true, false};
   for (const Result& r : results) {
+    // A load scenario's median is its queries' p50 latency; its stop column, its verdict.
+    const bool scenario = is_scenario(r);
     table.rows.push_back(
         {r.benchmark, r.variant.name(),
          r.status == ResultStatus::Ok ? "ok" : to_string(r.status) + ": " + r.reason,
-         headline(r, "latency_ms"), headline(r, "throughput"), r.provenance.stop_reason});
+         headline(r, scenario ? "latency_p50_ms" : "latency_ms"), headline(r, "throughput"),
+         scenario ? "scenario " + verdict_word(r) : r.provenance.stop_reason});
   }
   fmt::print(stream, "{}", render_plain_table(table));
 }
@@ -270,7 +282,13 @@ int run_command(RunCommandOptions options) {
     void on_variant_end(std::size_t i, std::size_t n, const Result& r) override {
       line.clear();
       const Metric* latency = r.find_metric("latency_ms");
-      if (r.status == ResultStatus::Ok) {
+      if (r.status == ResultStatus::Ok && is_scenario(r)) {
+        const auto name = r.labels.find("headline");
+        const std::string metric = name == r.labels.end() ? "throughput" : name->second;
+        log.info("[{}/{}] {} {}: {} {} ({} queries, {})", i + 1, n, r.benchmark, r.variant.name(),
+                 metric, headline(r, metric), r.provenance.sample_count,
+                 r.labels.count("validity") ? r.labels.at("validity") : "-");
+      } else if (r.status == ResultStatus::Ok) {
         log.info("[{}/{}] {} {}: median {} ms ({} samples, {})", i + 1, n, r.benchmark,
                  r.variant.name(), latency ? format_significant(latency->value) : "-",
                  r.provenance.sample_count, r.provenance.stop_reason);

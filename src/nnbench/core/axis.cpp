@@ -106,11 +106,17 @@ void validate_axis_value(const Axis& axis, const std::string& value) {
   }
 }
 
+Axis opt_in_axis(Axis axis) {
+  axis.opt_in = true;
+  return axis;
+}
+
 std::vector<Variant> expand_variants(const std::vector<Axis>& axes,
                                      const AxisOverrides& overrides) {
   std::vector<Variant> variants{Variant{}};
   for (const Axis& axis : axes) {
     const auto override_it = overrides.find(axis.name);
+    if (axis.opt_in && override_it == overrides.end()) continue;
     const std::vector<std::string>& values =
         override_it != overrides.end() ? override_it->second : axis.values;
     for (const std::string& value : values) validate_axis_value(axis, value);

@@ -20,7 +20,7 @@ std::vector<ServedQuery> run_closed_loop(const ClosedLoopOptions& options, LoadB
       samples[i] = {served.size() * options.samples_per_query + i, issued};
     }
     backend.issue(samples);
-    while (!backend.wait(kNever)) {
+    while (!backend.wait(clock, kNever)) {
     }
     served.push_back({served.size(), issued, issued, clock.now(), options.samples_per_query});
   }

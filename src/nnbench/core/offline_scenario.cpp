@@ -25,7 +25,7 @@ OfflineRun run_offline(const OfflineOptions& options, LoadBackend& backend, Load
     batch.resize(count);
     for (std::size_t i = 0; i < count; ++i) batch[i] = {run.samples + i, start};
     backend.issue(batch);
-    while (!backend.wait(kNever)) {
+    while (!backend.wait(clock, kNever)) {
     }
     run.samples += count;
     ++run.batches;

@@ -2,11 +2,14 @@
 #include "nnbench/core/runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/load_scenario.hpp"
 #include "nnbench/core/statistics.hpp"
 
 namespace nnbench {
@@ -93,6 +96,51 @@ void fill_provenance(Provenance& p, const Measurement& m, const MeasurementConfi
   p.measured_time_s = m.measured_time_s;
 }
 
+// A load scenario's run (Benchmark::load_target), before the probes have ended.
+struct ScenarioOutcome {
+  LoadScenarioReport report;
+  ValidityRules rules;
+  bool quick = false;
+  std::string synchronization;
+  double measured_time_s = 0;
+};
+
+ScenarioOutcome run_scenario(LoadTarget& target, State& state,
+                             const std::atomic<bool>* stop_requested) {
+  // The backend warmed up when it was made: readings (the GPU monitor's) cover the scenario.
+  for (auto& probe : state.memory_probes()) probe->warmup_done();
+  SteadyLoadClock clock;
+  ScenarioOutcome outcome{
+      run_load_scenario(target.settings, *target.backend, clock, stop_requested),
+      target.settings.rules, target.settings.quick, target.synchronization, 0};
+  if (outcome.report.interrupted) throw SkipError("run interrupted during this variant");
+  outcome.measured_time_s = std::chrono::duration<double>(clock.now()).count();
+  return outcome;
+}
+
+// The scenario's metrics, labels, provenance and verdict, once the probes have ended (the GPU
+// monitor reports throttled clocks when it ends).
+void finish_scenario(Result& result, const ScenarioOutcome& outcome, State& state) {
+  LoadScenarioReport report = outcome.report;
+  report.facts.throttled = state.throttled();
+  const ValidityVerdict verdict = report.verdict(outcome.rules);
+  for (const auto& [key, value] : report.labels) state.set_label(key, value);
+  state.set_label("validity", verdict.text() + (outcome.quick ? " (quick rules)" : ""));
+  for (const ExtraMetric& metric : report.metrics) {
+    result.metrics.push_back(
+        single_metric(metric.name, metric.unit, metric.value, metric.higher_is_better));
+  }
+  Provenance& p = result.provenance;
+  p.timer_kind = "steady_clock (load scheduler)";
+  p.synchronization = outcome.synchronization;
+  p.sampling_mode = "scenario";
+  p.stop_reason = "scenario_complete";
+  p.iterations_per_sample = 1;
+  p.sample_count = report.facts.queries;
+  p.measured_time_s = outcome.measured_time_s;
+  p.notes.insert(p.notes.end(), report.notes.begin(), report.notes.end());
+}
+
 }  // namespace
 
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
@@ -123,15 +171,20 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     MeasurementConfig measurement_config = config.measurement;
     benchmark.adjust_measurement(state, measurement_config);
     validate(measurement_config);
-    const Measurement measurement =
-        run_measurement(benchmark, state, measurement_config, stop_requested);
-    if (measurement.stop_reason == StopReason::Interrupted) {
-      throw SkipError("run interrupted during this variant");
+    std::optional<ScenarioOutcome> scenario;
+    if (std::unique_ptr<LoadTarget> target = benchmark.load_target(state)) {
+      scenario = run_scenario(*target, state, stop_requested);
+      benchmark.finish(state);
+    } else {
+      const Measurement measurement =
+          run_measurement(benchmark, state, measurement_config, stop_requested);
+      if (measurement.stop_reason == StopReason::Interrupted) {
+        throw SkipError("run interrupted during this variant");
+      }
+      benchmark.finish(state);
+      add_timing_metrics(result, measurement, state);
+      fill_provenance(result.provenance, measurement, measurement_config, state);
     }
-    benchmark.finish(state);
-
-    add_timing_metrics(result, measurement, state);
-    fill_provenance(result.provenance, measurement, measurement_config, state);
     for (const MemoryFigure& figure : host_memory.end()) {
       result.metrics.push_back(
           single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
@@ -146,6 +199,8 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
             single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
       }
     }
+    // The verdict waits for the probes: the GPU monitor reports throttled clocks when it ends.
+    if (scenario) finish_scenario(result, *scenario, state);
     for (const ExtraMetric& extra : state.extra_metrics()) {
       if (extra.samples.empty()) {
         result.metrics.push_back(

@@ -25,10 +25,11 @@ std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& b
   while (arriving || batcher.size() > 0 || !in_flight.empty()) {
     const std::chrono::nanoseconds now = clock.now();
     // Every query whose arrival time has come joins the queue, stamped with that time.
+    // The last arrival is the first at or past min_duration: its completion ends the run past it.
     while (arriving && next_arrival <= now) {
       batcher.enqueue({generated++, next_arrival});
-      next_arrival = arrivals.next();
       arriving = generated < options.min_queries || next_arrival < options.min_duration;
+      next_arrival = arrivals.next();
     }
     const auto due = batcher.due();
     if (in_flight.empty() && due && *due <= now) {
@@ -44,7 +45,7 @@ std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& b
     if (in_flight.empty() && due) deadline = std::min(deadline, *due);
     if (in_flight.empty()) {
       clock.sleep_until(deadline);
-    } else if (backend.wait(deadline)) {
+    } else if (backend.wait(clock, deadline)) {
       const std::chrono::nanoseconds completed = clock.now();
       for (auto it = served.end() - static_cast<std::ptrdiff_t>(in_flight.size());
            it != served.end(); ++it) {

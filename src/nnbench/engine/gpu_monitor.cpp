@@ -45,6 +45,16 @@ GpuMonitorSummary summarize_gpu_samples(const std::vector<GpuSample>& samples,
   summary.power_w = range_of(samples, [](const GpuReading& r) { return r.power_w; });
   summary.sm_clock_mhz = range_of(samples, [](const GpuReading& r) { return r.sm_clock_mhz; });
   summary.temperature_c = range_of(samples, [](const GpuReading& r) { return r.temperature_c; });
+  for (const GpuSample& sample : samples) {
+    if (!sample.reading.clock_event_reasons) continue;
+    const unsigned long long reasons = *sample.reading.clock_event_reasons;
+    ++summary.clock_event_samples;
+    summary.clock_events_seen |= reasons;
+    if (!clock_event_names(reasons, ClockEventKind::Slowdown).empty()) ++summary.slowdown_samples;
+    if (!clock_event_names(reasons, ClockEventKind::PowerCap).empty()) {
+      ++summary.power_capped_samples;
+    }
+  }
 
   const GpuSample* previous = nullptr;
   double energy_j = 0;
@@ -157,6 +167,16 @@ std::vector<MemoryFigure> GpuMonitorProbe::end() {
     state_.add_note(
         "energy_per_iteration_j not reported: the benchmark does not count its iterations "
         "(DeviceInstruments::count_iteration)");
+  }
+  // Forced-down clocks make a load scenario's run INVALID; the power cap is a note.
+  if (s.slowdown_samples > 0) {
+    state_.note_throttled(fmt::format(
+        "{} in {} of {} samples", clock_event_names(s.clock_events_seen, ClockEventKind::Slowdown),
+        s.slowdown_samples, s.clock_event_samples));
+  }
+  if (s.power_capped_samples > 0) {
+    state_.add_note(fmt::format("clocks held at the power limit (SW power cap) in {} of {} samples",
+                                s.power_capped_samples, s.clock_event_samples));
   }
   // Throttled or power-capped runs show as a clock range; keep it next to the figures.
   state_.add_note(fmt::format(

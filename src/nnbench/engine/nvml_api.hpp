@@ -13,6 +13,17 @@ inline constexpr int kClockSm = 1;                     // NVML_CLOCK_SM
 inline constexpr int kTemperatureGpu = 0;              // NVML_TEMPERATURE_GPU
 inline constexpr unsigned kDeviceNameBufferSize = 96;  // NVML_DEVICE_NAME_V2_BUFFER_SIZE
 
+// Clock event ("throttle") reasons, bits of nvmlDeviceGetCurrentClocksEventReasons's mask.
+inline constexpr unsigned long long kClocksEventGpuIdle = 0x1ULL;
+inline constexpr unsigned long long kClocksEventApplicationsClocksSetting = 0x2ULL;
+inline constexpr unsigned long long kClocksEventSwPowerCap = 0x4ULL;
+inline constexpr unsigned long long kClocksEventHwSlowdown = 0x8ULL;
+inline constexpr unsigned long long kClocksEventSyncBoost = 0x10ULL;
+inline constexpr unsigned long long kClocksEventSwThermalSlowdown = 0x20ULL;
+inline constexpr unsigned long long kClocksEventHwThermalSlowdown = 0x40ULL;
+inline constexpr unsigned long long kClocksEventHwPowerBrakeSlowdown = 0x80ULL;
+inline constexpr unsigned long long kClocksEventDisplayClockSetting = 0x100ULL;
+
 struct DeviceSt;  // nvmlDevice_st, opaque
 using Device = DeviceSt*;
 
@@ -39,5 +50,8 @@ using GetMemoryInfoFn = Return (*)(Device, Memory*);              // ..GetMemory
 using GetPowerUsageFn = Return (*)(Device, unsigned int*);        // milliwatts
 using GetClockInfoFn = Return (*)(Device, int, unsigned int*);    // MHz
 using GetTemperatureFn = Return (*)(Device, int, unsigned int*);  // degrees C
+// nvmlDeviceGetCurrentClocksEventReasons (NVML 12.2+), else its older name
+// nvmlDeviceGetCurrentClocksThrottleReasons; optional: without it no reasons are read.
+using GetClocksEventReasonsFn = Return (*)(Device, unsigned long long*);
 
 }  // namespace nnbench::engine::nvml_api

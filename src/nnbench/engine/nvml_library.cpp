@@ -3,6 +3,8 @@
 
 #include <dlfcn.h>
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
@@ -22,6 +24,7 @@ struct NvmlLibrary::Functions {
   nvml_api::GetPowerUsageFn power = nullptr;
   nvml_api::GetClockInfoFn clock = nullptr;
   nvml_api::GetTemperatureFn temperature = nullptr;
+  nvml_api::GetClocksEventReasonsFn clocks_event_reasons = nullptr;  // optional
 };
 
 namespace {
@@ -39,6 +42,24 @@ nvml_api::Device as_device(NvmlDevice device) {
 }
 
 }  // namespace
+
+std::string clock_event_names(unsigned long long reasons, ClockEventKind kind) {
+  static constexpr std::pair<unsigned long long, const char*> kSlowdowns[] = {
+      {nvml_api::kClocksEventHwSlowdown, "HW slowdown"},
+      {nvml_api::kClocksEventSwThermalSlowdown, "SW thermal slowdown"},
+      {nvml_api::kClocksEventHwThermalSlowdown, "HW thermal slowdown"},
+      {nvml_api::kClocksEventHwPowerBrakeSlowdown, "HW power brake slowdown"}};
+  if (kind == ClockEventKind::PowerCap) {
+    return (reasons & nvml_api::kClocksEventSwPowerCap) ? "SW power cap" : "";
+  }
+  std::string names;
+  for (const auto& [bit, name] : kSlowdowns) {
+    if (!(reasons & bit)) continue;
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names;
+}
 
 NvmlLibrary::NvmlLibrary() : functions_(std::make_unique<Functions>()) {}
 
@@ -64,6 +85,12 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::load(const std::string& soname) {
   resolve(nvml->library_, "nvmlDeviceGetPowerUsage", f.power, missing);
   resolve(nvml->library_, "nvmlDeviceGetClockInfo", f.clock, missing);
   resolve(nvml->library_, "nvmlDeviceGetTemperature", f.temperature, missing);
+  std::string optional;
+  if (!resolve(nvml->library_, "nvmlDeviceGetCurrentClocksEventReasons", f.clocks_event_reasons,
+               optional)) {
+    resolve(nvml->library_, "nvmlDeviceGetCurrentClocksThrottleReasons", f.clocks_event_reasons,
+            optional);
+  }
   if (!missing.empty()) {
     nvml->fail(fmt::format("{} is not NVML: it has no symbol {}", soname, missing));
     return nvml;
@@ -147,6 +174,10 @@ GpuReading NvmlLibrary::read(NvmlDevice device) const {
   }
   if (f.temperature(handle, nvml_api::kTemperatureGpu, &value) == nvml_api::kSuccess) {
     reading.temperature_c = value;
+  }
+  unsigned long long reasons = 0;
+  if (f.clocks_event_reasons && f.clocks_event_reasons(handle, &reasons) == nvml_api::kSuccess) {
+    reading.clock_event_reasons = reasons;
   }
   return reading;
 }

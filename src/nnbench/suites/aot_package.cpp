@@ -195,7 +195,7 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
   load_libtorch_beside_torch_cpu();
   try {
     loader_ = std::make_unique<torch::inductor::AOTIModelPackageLoader>(
-        package_path_, "model", /*run_single_threaded=*/false, /*num_runners=*/1, index);
+        package_path_, "model", request.single_threaded, /*num_runners=*/1, index);
   } catch (const std::exception& e) {
     throw Error(fmt::format("cannot load the AOTInductor package {}: {}", package_path_,
                             first_line(e.what())));
