@@ -337,8 +337,7 @@ PY
     if wants resnet50-server; then
       nb_run load-resnet50 --suite inference --models resnet50 --axis dtype=fp16 \
         --axis layout=channels_last --axis mode=fused+graph --axis batch_size=128 \
-        --axis scenario=server --option scenario_duration_s="${load_s}" --option search_trial_s=2 \
-        || status=1
+        --axis scenario=server --option scenario_duration_s="${load_s}" || status=1
       scenario_table
     fi
     if wants resnet50-offline; then

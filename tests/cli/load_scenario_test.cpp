@@ -37,18 +37,29 @@ const std::string kShortRules =
     "--option scenario_duration_s=0.4 --option scenario_queries=40 --option search_trial_s=0.1 "
     "--option search_trial_queries=20 --quiet --no-history ";
 
+// Runs `suite` on the CPU with the short rules and `args`; the run's <suite>.json, parsed, and
+// its schema checked. Empty when the run failed (the failure is recorded).
+json run_scenarios(const TempDir& tmp, const std::string& suite, const std::string& args) {
+  const auto r =
+      run_nnbench("run --suite " + suite + " --device cpu --threads 1 " + args + " " + kShortRules +
+                      "--output-dir '" + (tmp.path() / "out").string() + "'",
+                  tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const fs::path dir = only_run_dir(tmp.path() / "out");
+  if (r.exit_code != 0 || dir.empty()) return json();
+  const fs::path file = dir / (suite + ".json");
+  const auto v = testing::validate_result_schema(file, tmp.path());
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  return json::parse(read_text(file));
+}
+
 TEST(LoadScenarioRuns, InferenceSuite_ReportsEachScenarioWithItsHeadlineAndVerdict) {
   TempDir tmp;
-  const auto r = run_nnbench(
-      "run --suite inference --device cpu --threads 1 --models scaling_mlp --option hidden_dim=64 "
-      "--axis mode=eager --axis batch_size=1,8 "
-      "--axis scenario=single-stream,multi-stream,server,offline --option latency_bound_ms=5 " +
-          kShortRules + "--output-dir '" + (tmp.path() / "out").string() + "'",
-      tmp.path());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const fs::path dir = only_run_dir(tmp.path() / "out");
-  ASSERT_FALSE(dir.empty());
-  const json results = json::parse(read_text(dir / "inference.json"));
+  const json results = run_scenarios(
+      tmp, "inference",
+      "--models scaling_mlp --option hidden_dim=64 --axis mode=eager --axis batch_size=1,8 "
+      "--axis scenario=single-stream,multi-stream,server,offline --option latency_bound_ms=5");
+  ASSERT_FALSE(results.is_null());
 
   const json& single = row(results, "batch_size=1/mode=eager/scenario=single-stream");
   ASSERT_EQ(single.at("status"), "ok") << single.at("reason");
@@ -88,22 +99,16 @@ TEST(LoadScenarioRuns, InferenceSuite_ReportsEachScenarioWithItsHeadlineAndVerdi
   ASSERT_EQ(offline.at("status"), "ok") << offline.at("reason");
   EXPECT_EQ(offline.at("labels").at("headline"), "throughput");
   EXPECT_GT(value(offline, "throughput"), value(single, "throughput"));  // batches of 8 pay off
-
-  const auto v = testing::validate_result_schema(dir / "inference.json", tmp.path());
-  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 TEST(LoadScenarioRuns, GenerationSuite_ServesRequestsWithTtftAndTpot) {
   TempDir tmp;
-  const auto r = run_nnbench(
-      "run --suite generation --device cpu --threads 1 --models gpt2-tiny --axis batch_size=2 "
-      "--axis scenario=server,offline --option prompt_length=8 --option generate=5 "
-      "--option ttft_bound_ms=500 --option tpot_bound_ms=100 " +
-          kShortRules + "--output-dir '" + (tmp.path() / "out").string() + "'",
-      tmp.path());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const fs::path dir = only_run_dir(tmp.path() / "out");
-  const json results = json::parse(read_text(dir / "generation.json"));
+  const json results =
+      run_scenarios(tmp, "generation",
+                    "--models gpt2-tiny --axis batch_size=2 --axis scenario=server,offline "
+                    "--option prompt_length=8 --option generate=5 --option ttft_bound_ms=500 "
+                    "--option tpot_bound_ms=100");
+  ASSERT_FALSE(results.is_null());
   const json& server = row(results, "scenario=server");
   ASSERT_EQ(server.at("status"), "ok") << server.at("reason");
   EXPECT_GT(value(server, "server_rate_per_s"), 0);
@@ -115,8 +120,6 @@ TEST(LoadScenarioRuns, GenerationSuite_ServesRequestsWithTtftAndTpot) {
   const json& offline = row(results, "scenario=offline");
   ASSERT_EQ(offline.at("status"), "ok") << offline.at("reason");
   EXPECT_EQ(offline.at("measurements").at("throughput").at("unit"), "tokens/s");
-  const auto v = testing::validate_result_schema(dir / "generation.json", tmp.path());
-  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 TEST(LoadScenarioRuns, BadScenarioOptions_StopTheRunNamingTheOption) {

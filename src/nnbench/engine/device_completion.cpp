@@ -16,7 +16,8 @@ DeviceCompletion::~DeviceCompletion() = default;
 void DeviceCompletion::mark() {
   marked_ = true;
   if (!event_) return;
-  const c10::DeviceIndex index = device_.has_index() ? device_.index() : at::accelerator::getDeviceIndex();
+  const c10::DeviceIndex index =
+      device_.has_index() ? device_.index() : at::accelerator::getDeviceIndex();
   event_->record(at::accelerator::getCurrentStream(index));
 }
 

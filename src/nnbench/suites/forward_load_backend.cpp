@@ -29,8 +29,8 @@ ForwardLoadBackend::ForwardLoadBackend(const torch::Device& device,
 std::int64_t ForwardLoadBackend::bucket_for(std::size_t n) const {
   const auto it = std::lower_bound(buckets_.begin(), buckets_.end(), static_cast<std::int64_t>(n));
   if (it == buckets_.end()) {
-    throw Error(fmt::format("a batch of {} queries exceeds the largest bucket, {}", n,
-                            buckets_.back()));
+    throw Error(
+        fmt::format("a batch of {} queries exceeds the largest bucket, {}", n, buckets_.back()));
   }
   return *it;
 }
