@@ -194,7 +194,7 @@ class Generation final : public nnbench::Benchmark {
     target->settings = nnbench::load_scenario_settings(
         state, *scenario, static_cast<std::size_t>(batch_), true, static_cast<double>(generate_));
     auto backend = std::make_unique<GenerationBackend>(*this);
-    for (int i = 0; i < std::max(state.requested_warmup(), 1); ++i) generate_tokens();
+    for (int i = 0; i < std::max(state.requested_warmup(), 1); ++i) backend->issue({});
     target->synchronization =
         "the device synchronised after the prefill and after every decode step (static "
         "batching: every request of a batch shares its token times)";

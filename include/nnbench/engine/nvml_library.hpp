@@ -27,6 +27,8 @@ struct GpuReading {
 // software power cap only (the board held at its power limit, normal under full load).
 enum class ClockEventKind { Slowdown, PowerCap };
 std::string clock_event_names(unsigned long long reasons, ClockEventKind kind);
+// Whether the mask holds any reason of `kind` (a bit test, no names built).
+bool has_clock_event(unsigned long long reasons, ClockEventKind kind);
 
 // An NVML device handle; valid while the NvmlLibrary that made it lives.
 struct NvmlDevice {

@@ -120,8 +120,8 @@ ScenarioOutcome run_scenario(LoadTarget& target, State& state,
 
 // The scenario's metrics, labels, provenance and verdict, once the probes have ended (the GPU
 // monitor reports throttled clocks when it ends).
-void finish_scenario(Result& result, const ScenarioOutcome& outcome, State& state) {
-  LoadScenarioReport report = outcome.report;
+void finish_scenario(Result& result, ScenarioOutcome& outcome, State& state) {
+  LoadScenarioReport& report = outcome.report;
   report.facts.throttled = state.throttled();
   const ValidityVerdict verdict = report.verdict(outcome.rules);
   for (const auto& [key, value] : report.labels) state.set_label(key, value);

@@ -50,10 +50,8 @@ GpuMonitorSummary summarize_gpu_samples(const std::vector<GpuSample>& samples,
     const unsigned long long reasons = *sample.reading.clock_event_reasons;
     ++summary.clock_event_samples;
     summary.clock_events_seen |= reasons;
-    if (!clock_event_names(reasons, ClockEventKind::Slowdown).empty()) ++summary.slowdown_samples;
-    if (!clock_event_names(reasons, ClockEventKind::PowerCap).empty()) {
-      ++summary.power_capped_samples;
-    }
+    if (has_clock_event(reasons, ClockEventKind::Slowdown)) ++summary.slowdown_samples;
+    if (has_clock_event(reasons, ClockEventKind::PowerCap)) ++summary.power_capped_samples;
   }
 
   const GpuSample* previous = nullptr;

@@ -43,14 +43,30 @@ nvml_api::Device as_device(NvmlDevice device) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::pair<unsigned long long, const char*> kSlowdowns[] = {
+    {nvml_api::kClocksEventHwSlowdown, "HW slowdown"},
+    {nvml_api::kClocksEventSwThermalSlowdown, "SW thermal slowdown"},
+    {nvml_api::kClocksEventHwThermalSlowdown, "HW thermal slowdown"},
+    {nvml_api::kClocksEventHwPowerBrakeSlowdown, "HW power brake slowdown"}};
+
+constexpr unsigned long long slowdown_mask() {
+  unsigned long long mask = 0;
+  for (const auto& [bit, name] : kSlowdowns) mask |= bit;
+  return mask;
+}
+
+}  // namespace
+
+bool has_clock_event(unsigned long long reasons, ClockEventKind kind) {
+  return (reasons & (kind == ClockEventKind::Slowdown ? slowdown_mask()
+                                                      : nvml_api::kClocksEventSwPowerCap)) != 0;
+}
+
 std::string clock_event_names(unsigned long long reasons, ClockEventKind kind) {
-  static constexpr std::pair<unsigned long long, const char*> kSlowdowns[] = {
-      {nvml_api::kClocksEventHwSlowdown, "HW slowdown"},
-      {nvml_api::kClocksEventSwThermalSlowdown, "SW thermal slowdown"},
-      {nvml_api::kClocksEventHwThermalSlowdown, "HW thermal slowdown"},
-      {nvml_api::kClocksEventHwPowerBrakeSlowdown, "HW power brake slowdown"}};
   if (kind == ClockEventKind::PowerCap) {
-    return (reasons & nvml_api::kClocksEventSwPowerCap) ? "SW power cap" : "";
+    return has_clock_event(reasons, kind) ? "SW power cap" : "";
   }
   std::string names;
   for (const auto& [bit, name] : kSlowdowns) {

@@ -199,6 +199,20 @@ struct InferenceBenchmark::Session {
   std::map<std::int64_t, std::unique_ptr<engine::CapturedForward>> bucket_graphs;
   std::unique_ptr<AotModel> aot;
   engine::DeviceInstruments instruments;
+
+  // Queues one forward pass of the first `rows` samples of the input (all of them for a graph
+  // or an AOT package of batch_size), as the variant's mode runs it.
+  void forward(std::int64_t rows) {
+    torch::InferenceMode inference;
+    if (graph) {
+      (rows == spec.batch_size ? *graph : *bucket_graphs.at(rows)).replay();
+    } else if (aot) {
+      output = aot->forward(input);
+    } else {
+      output = engine::guard_device_memory([&] { return model->forward(input.narrow(0, 0, rows)); },
+                                           out_of_memory_in(spec, "running"));
+    }
+  }
 };
 
 InferenceBenchmark::InferenceBenchmark(std::string fixed_model)
@@ -324,15 +338,7 @@ void InferenceBenchmark::setup(State& state) {
 // after the sample; on the CPU the forward pass returns when done.
 void InferenceBenchmark::run_once(State&) {
   Session& s = *session_;
-  torch::InferenceMode inference;
-  if (s.graph) {
-    s.graph->replay();  // graph, fused+graph
-  } else if (s.aot) {
-    s.output = s.aot->forward(s.input);
-  } else {
-    s.output = engine::guard_device_memory([&] { return s.model->forward(s.input); },
-                                           out_of_memory_in(s.spec, "running"));
-  }
+  s.forward(s.spec.batch_size);
   s.instruments.count_iteration();
 }
 
@@ -361,17 +367,8 @@ std::unique_ptr<LoadTarget> InferenceBenchmark::load_target(State& state) {
           out_of_memory_in(spec, "capturing the buckets of"));
     }
   }
-  auto forward = [&s](std::int64_t bucket) {
-    torch::InferenceMode inference;
-    if (s.graph) {
-      (bucket == s.spec.batch_size ? *s.graph : *s.bucket_graphs.at(bucket)).replay();
-    } else if (s.aot) {
-      s.output = s.aot->forward(s.input);
-    } else {
-      s.output = s.model->forward(s.input.narrow(0, 0, bucket));
-    }
-  };
-  auto backend = std::make_unique<ForwardLoadBackend>(s.device, buckets, forward);
+  auto backend = std::make_unique<ForwardLoadBackend>(
+      s.device, buckets, [&s](std::int64_t bucket) { s.forward(bucket); });
   engine::guard_device_memory(
       [&] {
         backend->warm_up(std::max(state.requested_warmup(), 1));
