@@ -46,6 +46,32 @@ TEST(ServerScenario, LatencyIsQueueingPlusCompute_AndTheRunMeetsItsMinimums) {
   }
 }
 
+// The scheduler reserves its record up front: a long run's vector never grows (a growth moves
+// every entry while queries wait, a stall of tens of milliseconds at a million queries), and the
+// reservation covers the run's arrivals across seeds.
+TEST(ServerScenario, ReservesForEveryArrival_SoItsRecordNeverGrowsDuringTheRun) {
+  ServerOptions options;
+  options.rate_per_s = 20000;
+  options.min_queries = 1024;
+  options.min_duration = std::chrono::seconds(3);
+  const std::size_t expected = expected_arrivals(options);
+  EXPECT_GE(expected, 60000U + 1);
+  EXPECT_LE(expected, 60000U + 6 * 245 + 2);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    options.seed = seed;
+    VirtualLoadClock clock;
+    SimulatedBackend backend(clock, [](std::size_t n) { return microseconds(200 + 20 * n); });
+    options.max_batch = 64;
+    const std::vector<ServedQuery> served = run_server(options, backend, clock);
+    EXPECT_LE(served.size(), expected);
+    EXPECT_EQ(served.capacity(), expected) << "the record grew (or was never reserved)";
+  }
+  options.rate_per_s = 10;  // few arrivals: min_queries decides
+  EXPECT_EQ(expected_arrivals(options), 1024U);
+  options.rate_per_s = 1e12;  // a rate no run reaches: the reservation stays bounded
+  EXPECT_EQ(expected_arrivals(options), std::size_t{1} << 26);
+}
+
 TEST(ServerScenario, BatchesKeepToTheMaximumSize_AndALoneQueryWaitsTheMaximumDelay) {
   {  // Overloaded: arrivals every 100 us on average, a batch of any size takes 2 ms.
     VirtualLoadClock clock;

@@ -51,6 +51,12 @@ struct ServedQuery {
   std::chrono::nanoseconds compute() const { return completed - issued; }
 };
 
+// How many queries a run with these options will almost surely not exceed (the Poisson count
+// over min_duration six standard deviations up, at least min_queries; capped at 2^26): what the
+// scheduler and its recorders reserve up front, so that no vector grows (and moves every entry it
+// holds, stalling the scheduler for tens of milliseconds in a long run) while queries are timed.
+std::size_t expected_arrivals(const ServerOptions& options);
+
 // Runs the scenario to its end (every arrival served) and returns the queries in arrival order.
 std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& backend,
                                     LoadClock& clock);

@@ -219,8 +219,6 @@ struct ServerRun {
 
 ServerRun serve_at(double rate, const ValidityRules& rules, const LoadScenarioSettings& settings,
                    LoadBackend& backend, LoadClock& base) {
-  OffsetClock clock(base);
-  RecordingBackend recording(backend, clock);
   ServerOptions options;
   options.rate_per_s = rate;
   options.seed = settings.seed;
@@ -228,6 +226,9 @@ ServerRun serve_at(double rate, const ValidityRules& rules, const LoadScenarioSe
   options.max_delay = settings.max_delay;
   options.min_queries = rules.min_queries;
   options.min_duration = rules.min_duration;
+  OffsetClock clock(base);
+  RecordingBackend recording(backend, clock);
+  recording.records.reserve(expected_arrivals(options));  // no growth while queries are timed
   ServerRun run;
   run.served = run_server(options, recording, clock);
   run.records = std::move(recording.records);

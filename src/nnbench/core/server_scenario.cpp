@@ -2,6 +2,7 @@
 #include "nnbench/core/server_scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "nnbench/core/poisson_arrivals.hpp"
@@ -12,11 +13,19 @@ void SteadyLoadClock::sleep_until(std::chrono::nanoseconds when) {
   std::this_thread::sleep_until(start_ + when);
 }
 
+std::size_t expected_arrivals(const ServerOptions& options) {
+  const double mean = std::max(options.rate_per_s, 0.0) *
+                      std::chrono::duration<double>(options.min_duration).count();
+  const double bound = std::min(mean + 6 * std::sqrt(mean) + 1, static_cast<double>(1ULL << 26));
+  return std::max(options.min_queries, static_cast<std::size_t>(bound));
+}
+
 std::vector<ServedQuery> run_server(const ServerOptions& options, LoadBackend& backend,
                                     LoadClock& clock) {
   PoissonArrivals arrivals(options.rate_per_s, options.seed);
   DynamicBatcher batcher(options.max_batch, options.max_delay);
   std::vector<ServedQuery> served;
+  served.reserve(expected_arrivals(options));
   std::vector<QueuedQuery> in_flight;
   constexpr std::chrono::nanoseconds kNever = std::chrono::nanoseconds::max();
   std::chrono::nanoseconds next_arrival = arrivals.next();
