@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -243,6 +244,32 @@ TEST(LoadScenario, Server_AtAFixedRatePastCapacity_IsInvalidWithTheBoundNamed) {
   EXPECT_FALSE(verdict.valid);
   EXPECT_NE(verdict.text().find("over the bound of 15 ms"), std::string::npos) << verdict.text();
   EXPECT_GT(metric(report, "queueing_p99_ms"), metric(report, "compute_p99_ms"));
+}
+
+TEST(LoadScenario, Server_WhoseQueueGrowsThroughTheRun_IsInvalid_ThoughItsP99MeetsTheBound) {
+  // Batches of up to 16 take 100 ms: capacity 160/s. At 175/s the backlog grows by ~15 queries a
+  // second, so queueing rises ~2.8 s over 30 s: under a 4 s bound, but past half of it.
+  LoadScenarioSettings s = short_rules(LoadScenario::Server, 16);
+  s.latency_bound_ms = 4000;
+  s.max_delay = milliseconds(10);
+  s.rules = {std::chrono::seconds(30), 200};
+  const auto run_at = [&s](double rate) {
+    VirtualLoadClock clock;
+    SimulatedBackend backend(clock, [](std::size_t) { return milliseconds(100); });
+    s.rate_per_s = rate;
+    return run_load_scenario(s, backend, clock);
+  };
+  const LoadScenarioReport overloaded = run_at(175);
+  EXPECT_LT(metric(overloaded, "latency_p99_ms"), 4000);
+  EXPECT_GT(metric(overloaded, "queueing_growth_ms"), 2000);
+  EXPECT_LT(metric(overloaded, "queueing_growth_ms"), 3600);
+  const ValidityVerdict verdict = overloaded.verdict(s.rules);
+  EXPECT_FALSE(verdict.valid);
+  EXPECT_NE(verdict.text().find("arrivals outpace service"), std::string::npos) << verdict.text();
+
+  const LoadScenarioReport kept_up = run_at(120);  // three quarters of capacity: no trend
+  EXPECT_LT(std::abs(metric(kept_up, "queueing_growth_ms")), 20);
+  EXPECT_TRUE(kept_up.verdict(s.rules).valid) << kept_up.verdict(s.rules).text();
 }
 
 TEST(LoadScenario, Server_WhoseSingleSampleMissesTheBound_SaysNoRateCanMeetIt) {

@@ -101,6 +101,7 @@ struct RunFigures {
   std::optional<LatencyPercentiles> ttft, tpot, itl, e2e;
   std::size_t queries = 0, samples = 0;
   double mean_batch = 0;
+  double queueing_growth_ms = 0;  // the fitted trend of queueing delay over the arrivals
   nanoseconds duration{0};
 };
 
@@ -108,6 +109,28 @@ std::vector<double> to_ms(const std::vector<nanoseconds>& times) {
   std::vector<double> out(times.size());
   std::transform(times.begin(), times.end(), out.begin(), ms);
   return out;
+}
+
+// How much queueing delay rose from the run's first arrival to its last, by the least-squares
+// line through (arrival time, queueing delay). A queue the server keeps up with has no trend; one
+// fed faster than it is served grows linearly, and a finite run can end before its p99 shows it.
+double queueing_growth_ms(const std::vector<ServedQuery>& served) {
+  if (served.size() < 2) return 0;
+  const double n = static_cast<double>(served.size());
+  double mean_x = 0, mean_y = 0;
+  for (const ServedQuery& q : served) {
+    mean_x += seconds(q.arrived) / n;
+    mean_y += ms(q.queueing()) / n;
+  }
+  double cov = 0, var = 0, first = seconds(served.front().arrived), final = first;
+  for (const ServedQuery& q : served) {
+    const double x = seconds(q.arrived);
+    cov += (x - mean_x) * (ms(q.queueing()) - mean_y);
+    var += (x - mean_x) * (x - mean_x);
+    first = std::min(first, x);
+    final = std::max(final, x);
+  }
+  return var > 0 ? cov / var * (final - first) : 0;
 }
 
 RunFigures figures_of(const std::vector<ServedQuery>& served,
@@ -128,6 +151,7 @@ RunFigures figures_of(const std::vector<ServedQuery>& served,
     batch_total += static_cast<double>(q.batch_size);
   }
   f.duration = last;  // from the run's start (its clock's zero) to the last completion
+  f.queueing_growth_ms = queueing_growth_ms(served);
   f.mean_batch = batch_total / static_cast<double>(served.size());
   f.latency = latency_percentiles(to_ms(latency));
   f.queueing = latency_percentiles(to_ms(queueing));
@@ -168,6 +192,15 @@ std::vector<std::string> bound_failures(const RunFigures& f, const LoadScenarioS
     failures.push_back(fmt::format("p99 latency {:.4g} ms over the bound of {:.4g} ms",
                                    f.latency.p99, s.latency_bound_ms));
   }
+  // A queue that grew through the run by more than half the bound is one the server does not
+  // keep up with: a longer run at the same rate would miss the bound.
+  const double bound = s.generation ? s.generation->ttft_ms : s.latency_bound_ms;
+  if (s.scenario == LoadScenario::Server && f.queueing_growth_ms > bound / 2) {
+    failures.push_back(fmt::format(
+        "queueing delay rose by {:.4g} ms over the run (more than half the {:.4g} ms bound): "
+        "arrivals outpace service",
+        f.queueing_growth_ms, bound));
+  }
   return failures;
 }
 
@@ -193,6 +226,7 @@ void report_run(LoadScenarioReport& report, const RunFigures& f,
     add_percentiles(report, "queueing", f.queueing);
     add_percentiles(report, "compute", f.compute);
     add(report, "mean_batch_size", f.mean_batch, "samples");
+    add(report, "queueing_growth_ms", f.queueing_growth_ms, "ms");
   }
   if (f.generation) {
     add_percentiles(report, "ttft", *f.ttft);
