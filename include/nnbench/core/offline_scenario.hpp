@@ -13,6 +13,10 @@ namespace nnbench {
 struct OfflineOptions {
   std::size_t samples = 1;
   std::size_t max_batch = 1;
+  // The run goes on, batch by batch, until it has taken at least `samples` and lasted at least
+  // min_duration: the sized count is a floor, so a backend faster than the sizing expected
+  // still fills the minimum duration (the extra samples were there from the start too).
+  std::chrono::nanoseconds min_duration{0};
 };
 
 struct OfflineRun {

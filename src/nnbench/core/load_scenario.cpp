@@ -446,8 +446,10 @@ void run_offline_scenario(LoadScenarioReport& report, const LoadScenarioSettings
   OfflineOptions options;
   options.max_batch = s.batch;
   options.samples = std::max(s.rules.min_queries, static_cast<std::size_t>(batches) * s.batch);
+  options.min_duration = s.rules.min_duration;  // should the backend outrun its sizing
   OffsetClock clock(base);
   RecordingBackend recording(backend, clock);
+  recording.records.reserve(options.samples + options.samples / 4);
   const OfflineRun run = run_offline(options, recording, clock);
   // Each sample is a query of the offline run: its latency runs from the start to its batch's
   // completion.

@@ -20,8 +20,10 @@ OfflineRun run_offline(const OfflineOptions& options, LoadBackend& backend, Load
   const std::chrono::nanoseconds start = clock.now();
   OfflineRun run;
   std::vector<QueuedQuery> batch;
-  while (run.samples < options.samples) {
-    const std::size_t count = std::min(options.max_batch, options.samples - run.samples);
+  while (run.samples < options.samples || clock.now() - start < options.min_duration) {
+    const std::size_t count = run.samples < options.samples
+                                  ? std::min(options.max_batch, options.samples - run.samples)
+                                  : options.max_batch;
     batch.resize(count);
     for (std::size_t i = 0; i < count; ++i) batch[i] = {run.samples + i, start};
     backend.issue(batch);
