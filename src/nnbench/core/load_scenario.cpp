@@ -112,26 +112,33 @@ std::vector<double> to_ms(const std::vector<nanoseconds>& times) {
 }
 
 // How much queueing delay rose from the run's first arrival to its last, by the least-squares
-// line through (arrival time, queueing delay). A queue the server keeps up with has no trend; one
-// fed faster than it is served grows linearly, and a finite run can end before its p99 shows it.
+// line through (arrival time, queueing delay); `served` is in arrival order. A queue the server
+// keeps up with has no trend; one fed faster than it is served grows linearly, and a finite run
+// can end before its p99 shows it.
 double queueing_growth_ms(const std::vector<ServedQuery>& served) {
   if (served.size() < 2) return 0;
+  std::vector<double> x(served.size()), y(served.size());
+  for (std::size_t i = 0; i < served.size(); ++i) {
+    x[i] = seconds(served[i].arrived);
+    y[i] = ms(served[i].queueing());
+  }
   const double n = static_cast<double>(served.size());
-  double mean_x = 0, mean_y = 0;
-  for (const ServedQuery& q : served) {
-    mean_x += seconds(q.arrived) / n;
-    mean_y += ms(q.queueing()) / n;
+  const double mean_x = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  const double mean_y = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double cov = 0, var = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    cov += (x[i] - mean_x) * (y[i] - mean_y);
+    var += (x[i] - mean_x) * (x[i] - mean_x);
   }
-  double cov = 0, var = 0, first = seconds(served.front().arrived), final = first;
-  for (const ServedQuery& q : served) {
-    const double x = seconds(q.arrived);
-    cov += (x - mean_x) * (ms(q.queueing()) - mean_y);
-    var += (x - mean_x) * (x - mean_x);
-    first = std::min(first, x);
-    final = std::max(final, x);
-  }
-  return var > 0 ? cov / var * (final - first) : 0;
+  return var > 0 ? cov / var * (x.back() - x.front()) : 0;
 }
+
+// The bound a server's queue answers to (the latency bound, or the TTFT bound for generation),
+// and a run's p99 against it.
+double queue_bound_ms(const LoadScenarioSettings& s) {
+  return s.generation ? s.generation->ttft_ms : s.latency_bound_ms;
+}
+double queue_p99_ms(const RunFigures& f) { return f.ttft ? f.ttft->p99 : f.latency.p99; }
 
 RunFigures figures_of(const std::vector<ServedQuery>& served,
                       const std::vector<ServedRecord>& records,
@@ -151,7 +158,7 @@ RunFigures figures_of(const std::vector<ServedQuery>& served,
     batch_total += static_cast<double>(q.batch_size);
   }
   f.duration = last;  // from the run's start (its clock's zero) to the last completion
-  f.queueing_growth_ms = queueing_growth_ms(served);
+  if (settings.scenario == LoadScenario::Server) f.queueing_growth_ms = queueing_growth_ms(served);
   f.mean_batch = batch_total / static_cast<double>(served.size());
   f.latency = latency_percentiles(to_ms(latency));
   f.queueing = latency_percentiles(to_ms(queueing));
@@ -194,7 +201,7 @@ std::vector<std::string> bound_failures(const RunFigures& f, const LoadScenarioS
   }
   // A queue that grew through the run by more than half the bound is one the server does not
   // keep up with: a longer run at the same rate would miss the bound.
-  const double bound = s.generation ? s.generation->ttft_ms : s.latency_bound_ms;
+  const double bound = queue_bound_ms(s);
   if (s.scenario == LoadScenario::Server && f.queueing_growth_ms > bound / 2) {
     failures.push_back(fmt::format(
         "queueing delay rose by {:.4g} ms over the run (more than half the {:.4g} ms bound): "
@@ -348,7 +355,7 @@ void run_server_scenario(LoadScenarioReport& report, const LoadScenarioSettings&
           const ServerRun run = serve_at(trial_rate, s.trial_rules, s, backend, clock);
           const RunFigures f = figures_of(run.served, run.records, s, 1);
           const bool met = bound_failures(f, s).empty();
-          const double statistic = s.generation ? f.ttft->p99 : f.latency.p99;
+          const double statistic = queue_p99_ms(f);
           trial_texts.push_back(fmt::format(
               "{:.4g}/s {} (p99 {} {:.4g} ms{})", trial_rate, met ? "met" : "missed",
               s.generation ? "TTFT" : "latency", statistic,
@@ -388,9 +395,8 @@ void run_server_scenario(LoadScenarioReport& report, const LoadScenarioSettings&
       report.interrupted = true;
       return;
     }
-    const double observed = s.generation ? figures.ttft->p99 : figures.latency.p99;
-    const double bound = s.generation ? s.generation->ttft_ms : s.latency_bound_ms;
-    const double factor = std::clamp(bound / std::max(observed, 1e-9), 0.8, 0.95);
+    const double factor =
+        std::clamp(queue_bound_ms(s) / std::max(queue_p99_ms(figures), 1e-9), 0.8, 0.95);
     report.notes.push_back(
         fmt::format("the reported run at {:.4g}/s missed the bound ({}); run "
                     "again at {:.4g}/s",
@@ -449,6 +455,7 @@ void run_offline_scenario(LoadScenarioReport& report, const LoadScenarioSettings
   options.min_duration = s.rules.min_duration;  // should the backend outrun its sizing
   OffsetClock clock(base);
   RecordingBackend recording(backend, clock);
+  // Room for the sized count and a quarter more, for a run that outruns its sizing.
   recording.records.reserve(options.samples + options.samples / 4);
   const OfflineRun run = run_offline(options, recording, clock);
   // Each sample is a query of the offline run: its latency runs from the start to its batch's
@@ -528,9 +535,8 @@ LoadScenarioSettings load_scenario_settings(const State& state, LoadScenario sce
     s.items_unit = "tokens";
   }
   // By default a batch may wait a tenth of the bound for company.
-  const double bound_ms = generation ? s.generation->ttft_ms : s.latency_bound_ms;
-  s.max_delay = std::chrono::duration_cast<nanoseconds>(
-      std::chrono::duration<double, std::milli>(real_option(state, "max_delay_ms", bound_ms / 10)));
+  s.max_delay = std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double, std::milli>(
+      real_option(state, "max_delay_ms", queue_bound_ms(s) / 10)));
   if (scenario == LoadScenario::SingleStream && batch != 1) {
     throw SkipError(
         fmt::format("single-stream issues one sample per query; batch_size {} does not apply (use "
