@@ -5,17 +5,18 @@ function(nnbench_warnings target)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic>)
 endfunction()
 
-# nnbench_layer(NAME core DEPS ...): library nnbench_<name> from src/nnbench/<name>/*.cpp, with
+# nnbench_layer(NAME core DEPS ...): library nnbench_<name> from src/nnbench/<name>/**/*.cpp (a layer's
+# subfolders group it by concern), with
 # *_cuda.cpp and *.cu only in the cuda build. Alias nnbench::<name>.
 function(nnbench_layer)
   cmake_parse_arguments(L "" "NAME" "DEPS" ${ARGN})
-  file(GLOB _srcs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}/*.cpp")
-  file(GLOB _cuda_srcs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}/*_cuda.cpp"
-       "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}/*.cu")
+  set(_dir "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}")
+  file(GLOB_RECURSE _srcs CONFIGURE_DEPENDS "${_dir}/*.cpp")
+  file(GLOB_RECURSE _cuda_srcs CONFIGURE_DEPENDS "${_dir}/*_cuda.cpp" "${_dir}/*.cu")
   if(_cuda_srcs)
     list(REMOVE_ITEM _srcs ${_cuda_srcs})
   endif()
-  file(GLOB _cu_srcs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/nnbench/${L_NAME}/*.cu")
+  file(GLOB_RECURSE _cu_srcs CONFIGURE_DEPENDS "${_dir}/*.cu")
   if(_cu_srcs)
     list(REMOVE_ITEM _cuda_srcs ${_cu_srcs})
   endif()

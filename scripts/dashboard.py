@@ -89,8 +89,8 @@ def cell(value, numeric=False, css=""):
 def figures(runs):
     """Plotly figure specs: (title, data, layout) per benchmark and metric."""
     series = collections.defaultdict(lambda: collections.defaultdict(list))
-    for run_id, _run, _context, scenarios in runs:
-        for benchmark, s in scenarios:
+    for run_id, _run, _context, records in runs:
+        for benchmark, s in records:
             x = number(s["variant"].get("batch_size"))
             m = s["measurements"]
             if s["status"] != "ok" or x is None or "latency_ms" not in m:
@@ -131,8 +131,8 @@ def table(runs):
     header = ["run", "benchmark", "variant", "status", "latency p50 (ms)", "p95", "p99",
               "throughput", "unit", "peak memory (MiB)", "reason"]
     rows = []
-    for run_id, _run, _context, scenarios in runs:
-        for benchmark, s in scenarios:
+    for run_id, _run, _context, records in runs:
+        for benchmark, s in records:
             m = s["measurements"]
             latency = m.get("latency_ms", {})
             peak = next((m[k]["value"] / 2**20 for k in ("device_peak_allocated_bytes",
@@ -200,8 +200,8 @@ def main() -> int:
     runs = []
     try:
         for run_dir in runs_in(args.directory):
-            run, context, scenarios = load_run(run_dir)
-            runs.append((run["run_id"], run, context, scenarios))
+            run, context, records = load_run(run_dir)
+            runs.append((run["run_id"], run, context, records))
     except (ValueError, KeyError) as error:
         print(f"dashboard: {error}", file=sys.stderr)
         return 2

@@ -14,9 +14,10 @@ mkdir -p "$out/corpus"
 
 cxx="${CXX_FUZZ:-clang++}"
 "$cxx" -std=c++20 -g -O1 -fno-omit-frame-pointer \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DFMT_HEADER_ONLY \
   -I"$root/include" \
-  "$root"/src/nnbench/dsl/*.cpp "$root/src/nnbench/core/suggest.cpp" "$root/fuzz/dsl_fuzzer.cpp" \
+  "$root"/src/nnbench/dsl/*.cpp "$root/src/nnbench/core/suggest.cpp" \
+  "$root/src/nnbench/core/parse.cpp" "$root/fuzz/dsl_fuzzer.cpp" \
   -o "$out/dsl_fuzzer"
 
 cd "$out"

@@ -174,7 +174,7 @@ if [[ -x "${build}/nnbench" ]]; then
     modes=eager,graph,kernel
     if [[ "${subset}" == kernels ]]; then
       # The decode step's launches in one CUDA graph, part by part, next to the copy bandwidth.
-      "${build}/bench/nnbench_decode_kernels" --step >"${work}/logs/decode-step.log" 2>&1 || status=1
+      "${build}/tools/nnbench_decode_kernels" --step >"${work}/logs/decode-step.log" 2>&1 || status=1
       tee -a "${summary}" <"${work}/logs/decode-step.log"
       modes=graph,kernel
     fi

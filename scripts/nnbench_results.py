@@ -17,7 +17,7 @@ def load_run(run_dir: pathlib.Path):
     files = result_files(run_dir)
     if not files:
         raise FileNotFoundError(f"{run_dir}: no result files (*.json) here")
-    run, context, scenarios = None, None, []
+    run, context, records = None, None, []
     for path in files:
         try:
             data = json.loads(path.read_text())
@@ -26,12 +26,12 @@ def load_run(run_dir: pathlib.Path):
         if data.get("schema_version") != 1:
             raise ValueError(f"{path}: schema_version {data.get('schema_version')!r}, expected 1")
         run, context = run or data["run"], context or data["context"]
-        scenarios.extend((data["benchmark"], scenario) for scenario in data["benchmark_scenarios"])
-    return run, context, scenarios
+        records.extend((data["benchmark"], record) for record in data["benchmark_scenarios"])
+    return run, context, records
 
 
 def load_scenarios(run_dir: pathlib.Path):
-    """Every ok scenario of the run: (benchmark, variant axes, labels, measurements)."""
-    _run, _context, scenarios = load_run(run_dir)
+    """Every ok variant record of the run: (benchmark, variant axes, labels, measurements)."""
+    _run, _context, records = load_run(run_dir)
     return [(benchmark, s["variant"], s["labels"], s["measurements"])
-            for benchmark, s in scenarios if s["status"] == "ok"]
+            for benchmark, s in records if s["status"] == "ok"]

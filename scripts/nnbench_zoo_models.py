@@ -1,4 +1,4 @@
-"""The inference zoo's native models (src/nnbench/engine/resnet.cpp, vision_transformer.cpp) in
+"""The inference zoo's native models (src/nnbench/engine/models/resnet.cpp, vision_transformer.cpp) in
 PyTorch, for the `aot` mode: the same layers, the same forward and the same registration order,
 so nnbench's weights copy over tensor by tensor (parameters, then buffers other than batch counters).
 """

@@ -100,7 +100,7 @@ TEST(BadInput, WrongYamlType_NamesTheKey) {
   const auto r = run_nnbench("run --config '" + yaml.string() + "'", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "nnbench: error: " + yaml.string() +
-                       ":1:13: 'iterations' must be an integer, not 'many'\n");
+                       ":1:13: iterations 'many': expected an integer from 1 to 100000000\n");
 }
 
 TEST(BadInput, MissingConfigFile_IsNamed) {
@@ -127,7 +127,7 @@ TEST(BadInput, UnwritableOutputDirectory_FailsBeforeRunning) {
 TEST(BadInput, BadMeasurementSetting_IsNamed) {
   TempDir tmp;
   expect_rejected(tmp, "run --enable-mock --include mock --iterations 0",
-                  "nnbench: error: measurement setting iterations=0: expected >= 1");
+                  "nnbench: error: --iterations '0': expected an integer from 1 to 100000000");
 }
 
 TEST(BadInput, CompareOfMissingFile_IsNamed) {

@@ -97,11 +97,15 @@ TEST(DistributedSuites, BadInput_IsOneLine_ExitTwo_AndNoResults) {
   const std::string write = " --no-history --output-dir '" + out.string() + "'";
   auto r = run_nnbench("run --suite allreduce --axis size_bytes=0" + write, tmp.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("nnbench: error: axis 'size_bytes': expected >= 1\n"), std::string::npos)
+  EXPECT_NE(r.err.find("nnbench: error: benchmark 'allreduce': axis 'size_bytes': value '0' is "
+                       "out of range: expected >= 1\n"),
+            std::string::npos)
       << r.err;
   r = run_nnbench("run --suite ddp-train --axis processes=0" + write, tmp.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("nnbench: error: axis 'processes': expected >= 1\n"), std::string::npos)
+  EXPECT_NE(r.err.find("nnbench: error: benchmark 'ddp_train': axis 'processes': value '0' is "
+                       "out of range: expected >= 1\n"),
+            std::string::npos)
       << r.err;
   r = testing::run_command_line(
       "RANK=two WORLD_SIZE=2 '" + std::string(NNBENCH_BINARY) + "' run --suite allreduce" + write,
@@ -139,8 +143,8 @@ TEST(DdpTrainSuite, TwoRanks_FollowOneProcessOnTheConcatenatedBatch) {
   optimizer: SGD(learning_rate=0.1)
 }
 )";
-  const std::string common = " --axis model=twolayer --option model='" + model.string() +
-                             "' --warmup 2 --iterations 5 --no-history --quiet";
+  const std::string common =
+      " --models '" + model.string() + "' --warmup 2 --iterations 5 --no-history --quiet";
   std::string binary = "'";
   binary += NNBENCH_BINARY;
   binary += "'";

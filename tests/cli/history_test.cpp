@@ -26,7 +26,7 @@ std::string mock_run(const fs::path& out, const std::string& extra = "") {
 class HistoryCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!history_supported()) GTEST_SKIP() << "built without SQLite";
+    if (!report::history_supported()) GTEST_SKIP() << "built without SQLite";
   }
   TempDir tmp_;
   fs::path out() const { return tmp_.path() / "results"; }

@@ -58,16 +58,21 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
       tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "dsl_vs_native model=simple_mlp/repetition=1/implementation=dsl\n"
-            "dsl_vs_native model=simple_mlp/repetition=1/implementation=native\n"
-            "dsl_vs_native model=cnn/repetition=1/implementation=dsl\n"
-            "dsl_vs_native model=cnn/repetition=1/implementation=native\n");
+            "dsl_vs_native model=simple_mlp/repetition=1/implementation=dsl/backend=torch\n"
+            "dsl_vs_native model=simple_mlp/repetition=1/implementation=native/backend=torch\n"
+            "dsl_vs_native model=cnn/repetition=1/implementation=dsl/backend=torch\n"
+            "dsl_vs_native model=cnn/repetition=1/implementation=native/backend=torch\n");
   r = run_nnbench("run --suite dsl-vs-native --backends tensorflow --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "nnbench: error: --backends 'tensorflow': this nnbench runs torch (in-process "
-            "LibTorch), and pytorch, pytorch-compile, jax, keras (each framework's runtime, suite "
-            "cross-framework)\n");
+            "nnbench: error: --backends 'tensorflow': expected one of torch, pytorch, "
+            "pytorch-compile, jax, keras\n");
+  // dsl_vs_native trains in LibTorch only: another framework is refused, naming where it runs.
+  r = run_nnbench("run --suite dsl-vs-native --backends pytorch --dry-run", tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "nnbench: error: benchmark 'dsl_vs_native': axis 'backend': value 'pytorch' is not "
+            "allowed; expected one of: torch (backend=pytorch runs in: cross_framework)\n");
   r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
 }

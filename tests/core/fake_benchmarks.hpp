@@ -31,6 +31,7 @@ class ScriptedTimer final : public Timer {
 class LambdaBenchmark final : public Benchmark {
  public:
   std::function<std::vector<Axis>()> axes_fn = [] { return std::vector<Axis>{}; };
+  std::function<std::vector<Option>()> options_fn = [] { return std::vector<Option>{}; };
   std::function<void(State&)> setup_fn = [](State&) {};
   std::function<void(State&)> run_fn = [](State&) {};
   int run_calls = 0;
@@ -38,6 +39,7 @@ class LambdaBenchmark final : public Benchmark {
 
   std::string description() const override { return "test"; }
   std::vector<Axis> axes() const override { return axes_fn(); }
+  std::vector<Option> options() const override { return options_fn(); }
   void setup(State& s) override { setup_fn(s); }
   void run_once(State& s) override {
     ++run_calls;

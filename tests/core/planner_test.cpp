@@ -21,15 +21,21 @@ class OptIn final : public Benchmark {
 
 Registry make_registry() {
   Registry registry;
-  for (const char* name : {"inference_resnet50", "inference_mlp", "training_cnn"}) {
+  for (const std::string name : {"inference_resnet50", "inference_mlp", "training_cnn"}) {
     registry.add({name,
-                  [] {
+                  [name] {
                     auto bench = std::make_unique<LambdaBenchmark>();
                     bench->axes_fn = [] {
                       return std::vector<Axis>{
                           int_axis("batch_size", {1, 8}),
                           string_axis("dtype", {"fp32"}, "", {"fp32", "bf16"})};
                     };
+                    if (name == "training_cnn") {
+                      bench->options_fn = [] {
+                        return std::vector<Option>{int_option("epochs", 5, "epochs", 1),
+                                                   real_option("lr", 0.001, "rate", 0, 1)};
+                      };
+                    }
                     return bench;
                   },
                   "test"});
@@ -114,6 +120,64 @@ TEST(PlanRun, NamesTheBenchmark_WhenAnAxisValueIsRejected) {
   EXPECT_EQ(error_of(config, registry),
             "benchmark 'training_cnn': axis 'dtype': value 'fp8' is not allowed; expected one of: "
             "fp32, bf16");
+}
+
+TEST(PlanRun, RejectsAnOptionNoSelectedBenchmarkTakes_WithTheNearestName) {
+  const Registry registry = make_registry();
+  RunConfig config;
+  config.include = {"training_cnn"};
+  config.options["epochz"] = "1";
+  EXPECT_EQ(error_of(config, registry),
+            "--option 'epochz': no selected benchmark takes this option; did you mean 'epochs'? "
+            "(options of the selected benchmarks: epochs, lr; `nnbench list` shows them)");
+}
+
+TEST(PlanRun, NamesTheBenchmarksThatTakeAnOption_WhenNoneOfThemIsSelected) {
+  const Registry registry = make_registry();
+  RunConfig config;
+  config.include = {"inference_mlp"};
+  config.options["epochs"] = "2";
+  EXPECT_EQ(error_of(config, registry),
+            "--option 'epochs': no selected benchmark takes this option (benchmarks that take "
+            "it: training_cnn)");
+}
+
+TEST(PlanRun, RejectsAnOptionValueOfTheWrongTypeOrOutOfRange) {
+  const Registry registry = make_registry();
+  RunConfig config;
+  config.options["epochs"] = "0";
+  EXPECT_EQ(error_of(config, registry),
+            "benchmark 'training_cnn': option epochs='0': out of range: expected integer >= 1");
+  config.options["epochs"] = "two";
+  EXPECT_EQ(error_of(config, registry),
+            "benchmark 'training_cnn': option epochs='two': expected integer >= 1");
+  config.options["epochs"] = "2";
+  config.options["lr"] = "1.5";
+  EXPECT_EQ(error_of(config, registry),
+            "benchmark 'training_cnn': option lr='1.5': out of range: expected number from 0 "
+            "to 1");
+}
+
+TEST(PlanRun, RejectsAnAxisValueBelowItsBound) {
+  const Registry registry = make_registry();
+  RunConfig config;
+  config.include = {"inference_mlp"};
+  config.axes["batch_size"] = {"0"};
+  EXPECT_EQ(error_of(config, registry),
+            "benchmark 'inference_mlp': axis 'batch_size': value '0' is out of range: expected "
+            ">= 1");
+}
+
+TEST(PlanRun, WritesAxisValuesInTheirCanonicalSpelling_AndDropsRepeats) {
+  const Registry registry = make_registry();
+  RunConfig config;
+  config.include = {"inference_mlp"};
+  config.axes["batch_size"] = {"08", "8", "16"};
+  const std::vector<PlannedBenchmark> plan = plan_run(config, registry);
+  ASSERT_EQ(plan.front().variants.size(), 2U);
+  EXPECT_EQ(plan.front().variants[0].name(), "batch_size=8/dtype=fp32");
+  EXPECT_EQ(plan.front().variants[0].type_of("batch_size"), AxisType::Int);
+  EXPECT_EQ(plan.front().variants[1].name(), "batch_size=16/dtype=fp32");
 }
 
 class Reversing final : public Benchmark {

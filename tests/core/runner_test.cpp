@@ -26,7 +26,8 @@ TEST(RunVariant, RecordsLatencyThroughputAndMemory_WhenTheBenchmarkSucceeds) {
     s.set_label("model", "toy");
     s.add_metric("compile_time_ms", 12.5, "ms");
   };
-  const Result r = run_variant(bench, "toy_bench", Variant{{{"batch_size", "8"}}}, small_config());
+  const Result r =
+      run_variant(bench, "toy_bench", Variant{{{"batch_size", "8"}}, {}}, small_config());
   ASSERT_EQ(r.status, ResultStatus::Ok) << r.reason;
   const Metric* latency = r.find_metric("latency_ms");
   ASSERT_NE(latency, nullptr);
@@ -143,7 +144,7 @@ class PairedBenchmark final : public Benchmark {
   }
   std::vector<Result> derive_results(const std::vector<Result>& results) const override {
     Result derived;
-    derived.variant = Variant{{{"implementation", "a_vs_b"}}};
+    derived.variant = Variant{{{"implementation", "a_vs_b"}}, {}};
     derived.metrics.push_back(
         {"latency_ratio",
          "ratio",

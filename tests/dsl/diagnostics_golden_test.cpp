@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "dsl_test_util.hpp"
 
@@ -13,29 +12,15 @@ namespace {
 
 const std::filesystem::path kDir = std::filesystem::path(NNBENCH_TEST_DATA_DIR) / "diagnostics";
 
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::filesystem::path> cases() {
-  std::vector<std::filesystem::path> out;
-  for (const auto& entry : std::filesystem::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".nn") out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::read_file;
 
 TEST(DiagnosticsGolden, MatchesGoldenText_WhenEachBadModelIsCompiled) {
   const bool update = std::getenv("NNBENCH_UPDATE_GOLDEN") != nullptr;
-  const auto files = cases();
+  const auto files = testing::files_with_extension(kDir, ".nn");
   EXPECT_GE(files.size(), 12u);
   for (const auto& path : files) {
     // The file's own name (not its full path) keeps the golden text machine-independent.
-    const SourceFile source(path.filename().string(), read(path));
+    const SourceFile source(path.filename().string(), read_file(path));
     std::string actual;
     try {
       compile(source);
@@ -47,7 +32,7 @@ TEST(DiagnosticsGolden, MatchesGoldenText_WhenEachBadModelIsCompiled) {
     auto golden = path;
     golden.replace_extension(".golden");
     if (update) std::ofstream(golden, std::ios::binary) << actual;
-    EXPECT_EQ(actual, read(golden)) << "golden mismatch for " << path;
+    EXPECT_EQ(actual, read_file(golden)) << "golden mismatch for " << path;
   }
 }
 

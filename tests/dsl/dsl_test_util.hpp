@@ -1,9 +1,15 @@
-// Helpers shared by the dsl tests: compile a snippet, collect its diagnostics, find a layer.
+// Helpers shared by the dsl tests: compile a snippet, collect its diagnostics, find a layer, read
+// golden files.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "nnbench/dsl/compile.hpp"
 #include "nnbench/dsl/diagnostic.hpp"
@@ -48,6 +54,25 @@ inline ir::Layer only_layer(const std::string& input, const std::string& layer) 
     return {};
   }
   return n.layers.front();
+}
+
+// The bytes of a file ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The files of `dir` whose extension is `extension` (".nn"), sorted.
+inline std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& dir,
+                                                               const std::string& extension) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == extension) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace nnbench::dsl::testing

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nnbench/engine/allocation_tracker.hpp"
+#include "nnbench/engine/instruments/allocation_tracker.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/cuda_graph.hpp"
-#include "nnbench/engine/model_zoo.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
+#include "nnbench/engine/runtime/cuda_graph.hpp"
 
 namespace nnbench::engine {
 namespace {

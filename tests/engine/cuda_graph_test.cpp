@@ -8,8 +8,8 @@
 #include <string>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/backend_settings.hpp"
-#include "nnbench/engine/cuda_graph.hpp"
+#include "nnbench/engine/runtime/backend_settings.hpp"
+#include "nnbench/engine/runtime/cuda_graph.hpp"
 
 namespace nnbench::engine {
 namespace {

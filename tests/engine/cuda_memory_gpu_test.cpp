@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "nnbench/engine/cuda_check.hpp"
-#include "nnbench/engine/cuda_memory_probe.hpp"
-#include "nnbench/engine/l2_flush.hpp"
+#include "nnbench/engine/instruments/cuda_memory_probe.hpp"
+#include "nnbench/engine/instruments/l2_flush.hpp"
+#include "nnbench/engine/runtime/cuda_check.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -11,8 +11,8 @@
 #include <chrono>
 #include <string>
 
-#include "nnbench/engine/cuda_check.hpp"
-#include "nnbench/engine/cuda_event_timer.hpp"
+#include "nnbench/engine/instruments/cuda_event_timer.hpp"
+#include "nnbench/engine/runtime/cuda_check.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -1,7 +1,7 @@
 // Synthetic data, the seeded train/validation split, normalisation and the batching loader:
 // shapes, the last partial batch, drop_last, every sample once per epoch, seed determinism and
 // reuse of the preallocated batch buffers.
-#include "nnbench/engine/data_loader.hpp"
+#include "nnbench/engine/data/data_loader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/mnist_dataset.hpp"
+#include "nnbench/engine/data/mnist_dataset.hpp"
 
 namespace nnbench::engine {
 namespace {

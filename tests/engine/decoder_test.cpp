@@ -1,6 +1,6 @@
 // Decoder models and greedy generation on the CPU: the presets' parameter counts, shapes, the KV
 // cache against recomputing the whole sequence, and the errors for what does not fit.
-#include "nnbench/engine/decoder.hpp"
+#include "nnbench/engine/generation/decoder.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -10,8 +10,8 @@
 
 #include "generation_check.hpp"
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/decode_traffic.hpp"
-#include "nnbench/engine/greedy_decoder.hpp"
+#include "nnbench/engine/generation/decode_traffic.hpp"
+#include "nnbench/engine/generation/greedy_decoder.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -1,7 +1,7 @@
 // safetensors weights for decoders: a file the test writes byte by byte (8-byte length, JSON
 // header, raw data) loads into a model under nnbench's or Hugging Face's names, and each kind of
 // damage is an InputError naming the file and the problem.
-#include "nnbench/engine/decoder_weights.hpp"
+#include "nnbench/engine/generation/decoder_weights.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>

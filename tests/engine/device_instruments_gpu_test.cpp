@@ -11,7 +11,7 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/runner.hpp"
 #include "nnbench/core/state.hpp"
-#include "nnbench/engine/device_instruments.hpp"
+#include "nnbench/engine/instruments/device_instruments.hpp"
 
 namespace nnbench::engine {
 namespace {
@@ -45,7 +45,9 @@ class MatmulBenchmark final : public Benchmark {
 };
 
 TEST(AttachDeviceInstruments, OnCuda_SetsEventTimerProbesAndColdCacheHook) {
-  State state(Variant{}, "cuda", 42, true, {{"cold", "true"}});
+  State state(Variant{}, "cuda", 42, true,
+              OptionValues("instruments", device_instrument_option_declarations(),
+                           {{"cold", "true"}}, true));
   const DeviceInstruments instruments = attach_device_instruments(state, "cuda:0");
   EXPECT_TRUE(instruments.attached());
   EXPECT_EQ(state.timer().kind(), "cuda_event");

@@ -1,7 +1,7 @@
 // What the device instruments do without a GPU: attach on the CPU leaves the host timer and adds
 // nothing, options are validated, the NVML loader fails cleanly where no NVML library exists,
 // and the monitor's summary (means, extremes, energy by trapezoids) is right on known samples.
-#include "nnbench/engine/device_instruments.hpp"
+#include "nnbench/engine/instruments/device_instruments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +11,16 @@
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/state.hpp"
-#include "nnbench/engine/gpu_monitor.hpp"
-#include "nnbench/engine/nvml_library.hpp"
+#include "nnbench/engine/instruments/gpu_monitor.hpp"
+#include "nnbench/engine/instruments/nvml_library.hpp"
 
 namespace nnbench::engine {
 namespace {
 
 State make_state(const std::string& device, std::map<std::string, std::string> options = {}) {
-  return State(Variant{}, device, 42, true, std::move(options));
+  return State(Variant{}, device, 42, true,
+               OptionValues("instruments", device_instrument_option_declarations(),
+                            std::move(options), true));
 }
 
 TEST(DeviceInstruments, AttachOnCpu_KeepsHostTimerAndAddsNothing) {

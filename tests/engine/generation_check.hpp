@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "nnbench/engine/greedy_decoder.hpp"
+#include "nnbench/engine/generation/greedy_decoder.hpp"
 
 namespace nnbench::engine::testing {
 

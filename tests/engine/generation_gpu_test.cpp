@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "generation_check.hpp"
-#include "nnbench/engine/decoder_ops.hpp"
-#include "nnbench/engine/greedy_decoder.hpp"
+#include "nnbench/engine/generation/decoder_ops.hpp"
+#include "nnbench/engine/generation/greedy_decoder.hpp"
 
 namespace nnbench::engine {
 namespace {

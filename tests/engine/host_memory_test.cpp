@@ -1,5 +1,5 @@
 // Available host memory: read from /proc/meminfo, and a need beyond it refused with both figures.
-#include "nnbench/engine/host_memory.hpp"
+#include "nnbench/engine/instruments/host_memory.hpp"
 
 #include <gtest/gtest.h>
 

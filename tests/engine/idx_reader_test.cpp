@@ -1,7 +1,7 @@
 // IDX reader and MNIST-format directory loading: small files written here (plain and gzipped)
 // read back exactly, every kind of corruption rejected with a message naming file and defect, and
 // the real Fashion-MNIST when the Debian package is installed.
-#include "nnbench/engine/idx_reader.hpp"
+#include "nnbench/engine/data/idx_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,8 +17,8 @@
 
 #include "expect_input_error.hpp"
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/data_loader.hpp"
-#include "nnbench/engine/mnist_dataset.hpp"
+#include "nnbench/engine/data/data_loader.hpp"
+#include "nnbench/engine/data/mnist_dataset.hpp"
 
 namespace nnbench::engine {
 namespace {

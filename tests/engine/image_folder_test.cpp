@@ -2,7 +2,7 @@
 // labels and class order; constant-colour and striped PNGs prove RGB order, normalisation and
 // where the centre crop lands; the limit takes images round-robin over classes; every defect is an
 // error naming the path. Built without OpenCV, only the "unavailable" behaviour is tested.
-#include "nnbench/engine/image_folder.hpp"
+#include "nnbench/engine/data/image_folder.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

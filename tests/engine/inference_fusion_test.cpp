@@ -3,7 +3,7 @@
 // changes every weight, the fused model computes what the unfused one did (fp32, CPU), the report
 // counts what was rewritten, and its parameter counts match the module tree before and after.
 // Models with nothing to fuse come out untouched; a second pass finds nothing left.
-#include "nnbench/engine/inference_fusion.hpp"
+#include "nnbench/engine/models/inference_fusion.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "nnbench/engine/model_builder.hpp"
-#include "nnbench/engine/model_zoo.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
 
 namespace nnbench::engine {
 namespace {

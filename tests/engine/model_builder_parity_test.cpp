@@ -16,7 +16,7 @@
 
 #include "model_test_util.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
-#include "nnbench/engine/model_builder.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
 
 namespace nnbench::engine {
 namespace {

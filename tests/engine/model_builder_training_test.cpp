@@ -11,7 +11,7 @@
 #include <torch/torch.h>
 
 #include "model_test_util.hpp"
-#include "nnbench/engine/model_builder.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -1,6 +1,6 @@
 // The inference model zoo: exact parameter counts of the published architectures, output shapes,
 // multiply-accumulate counts, the ViT block against a written-out reference, and unknown names.
-#include "nnbench/engine/model_zoo.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -8,9 +8,9 @@
 #include <string>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/resnet.hpp"
-#include "nnbench/engine/scaling_mlp.hpp"
-#include "nnbench/engine/vision_transformer.hpp"
+#include "nnbench/engine/models/resnet.hpp"
+#include "nnbench/engine/models/scaling_mlp.hpp"
+#include "nnbench/engine/models/vision_transformer.hpp"
 
 namespace nnbench::engine {
 namespace {

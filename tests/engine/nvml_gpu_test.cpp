@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "nnbench/engine/cuda_check.hpp"
-#include "nnbench/engine/gpu_monitor.hpp"
-#include "nnbench/engine/nvml_library.hpp"
+#include "nnbench/engine/instruments/gpu_monitor.hpp"
+#include "nnbench/engine/instruments/nvml_library.hpp"
+#include "nnbench/engine/runtime/cuda_check.hpp"
 
 namespace nnbench::engine {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 namespace nnbench::engine {
 namespace {

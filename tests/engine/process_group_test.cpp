@@ -1,7 +1,7 @@
 // The c10d process group on the CPU: torchrun's variables read and checked, and two forked
 // processes joining through a TCPStore on loopback for all-reduce, all-gather, broadcast and a
 // barrier over Gloo.
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -10,7 +10,7 @@
 #include "nnbench/report/json_writer.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 // 20 samples around `center` with a deterministic wiggle of +-`spread`.
@@ -240,4 +240,4 @@ TEST(CompareRenderTest, RendersMarkdownAndTerminalTables_WithVerdictsAndTally) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 // A small RFC 4180 reader for checking what render_csv wrote: quoted fields, doubled quotes,
@@ -58,7 +58,7 @@ TEST(CsvWriterTest, HeaderHasEveryRequiredColumn_InDocumentedOrder) {
       "device_type",    "batch_size",     "dtype",           "input_shape",    "latency_p50_ms",
       "latency_p95_ms", "latency_p99_ms", "latency_mean_ms", "latency_std_ms", "latency_min_ms",
       "latency_max_ms", "throughput",     "throughput_unit", "memory_mb",      "compile_time_ms",
-      "timestamp",      "git_commit",     "status",          "reason"};
+      "timestamp",      "git_commit",     "status",          "reason",         "memory_mib"};
   std::size_t previous = 0;
   for (const std::string& name : required) {
     const std::size_t index = column(name);
@@ -110,7 +110,8 @@ TEST(CsvWriterTest, FillsFiguresFromMetricsAndAttributes_WhenResultIsComplete) {
   EXPECT_DOUBLE_EQ(std::stod(row[column("throughput")]), 1000.0 / 3.0);
   EXPECT_EQ(row[column("throughput_unit")], "samples/s");
   // The largest *peak_allocated_bytes wins over peak RSS: 3 MiB.
-  EXPECT_EQ(row[column("memory_mb")], "3");
+  EXPECT_EQ(row[column("memory_mib")], "3");
+  EXPECT_EQ(row[column("memory_mb")], "3");  // the old name, one release
   EXPECT_EQ(row[column("compile_time_ms")], "1234.5");
   EXPECT_EQ(row[column("timestamp")], "2026-11-23T11:40:02Z");
   EXPECT_EQ(row[column("git_commit")], "abcdef0123456789abcdef0123456789abcdef01");
@@ -122,7 +123,7 @@ TEST(CsvWriterTest, UsesPeakRss_WhenNoAllocatorPeakIsReported) {
   Result result = test::ok_result("mock", {}, {1.0});
   result.metrics.push_back(test::single_metric("peak_rss_bytes", "bytes", 1.5 * 1024 * 1024));
   const auto rows = parse_csv(render_csv({result}, test::sample_run_info()));
-  EXPECT_EQ(rows[1][column("memory_mb")], "1.5");
+  EXPECT_EQ(rows[1][column("memory_mib")], "1.5");
 }
 
 TEST(CsvWriterTest, LeavesCellsEmpty_WhenFiguresAreUnknown) {
@@ -131,7 +132,7 @@ TEST(CsvWriterTest, LeavesCellsEmpty_WhenFiguresAreUnknown) {
   const auto rows = parse_csv(render_csv({failed}, test::sample_run_info()));
   const auto& row = rows[1];
   for (const char* name : {"model", "device", "device_type", "latency_p50_ms", "latency_std_ms",
-                           "throughput", "throughput_unit", "memory_mb", "compile_time_ms"}) {
+                           "throughput", "throughput_unit", "memory_mib", "compile_time_ms"}) {
     EXPECT_EQ(row[column(name)], "") << name;
   }
   EXPECT_EQ(row[column("batch_size")], "2");
@@ -171,4 +172,4 @@ TEST(CsvWriterTest, WritesResultsCsv_IntoTheDirectory) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

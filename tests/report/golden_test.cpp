@@ -13,7 +13,7 @@
 #include "nnbench/report/summary_writer.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -88,4 +88,4 @@ TEST(GoldenTest, ComparisonTablesMatchGoldenFiles_ForFixedRuns) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

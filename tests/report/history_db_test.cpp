@@ -14,7 +14,7 @@
 #include "nnbench/report/history_db.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 using test::ok_result;
@@ -237,4 +237,4 @@ TEST(HistoryDb, TheMachineNamesHostCpuAndGpus) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -9,7 +9,7 @@
 #include "nnbench/report/result_reader.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -153,7 +153,7 @@ TEST(JsonWriterTest, UsesBenchmarkName_WhenVariantsDisagreeOnModelOrHaveNone) {
 TEST(JsonWriterTest, ThrowsLogicError_WhenAResultReportsAMetricTwice) {
   Result result = test::ok_result("mock", {}, {1.0, 2.0});
   result.metrics.push_back(result.metrics.front());
-  EXPECT_THROW(scenario_to_json(result, test::sample_run_info()), std::logic_error);
+  EXPECT_THROW(variant_record_to_json(result, test::sample_run_info()), std::logic_error);
 }
 
 TEST(ResultFileNameTest, ReplacesUnsafeCharacters_AndAvoidsSummaryAndHiddenNames) {
@@ -175,4 +175,4 @@ TEST(GroupByBenchmarkTest, KeepsOrderOfFirstAppearance_WhenBenchmarksInterleave)
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 TEST(MannWhitneyTest, GivesUZeroAndExactPOneTenth_WhenSamplesDoNotOverlap) {
@@ -124,4 +124,4 @@ TEST(MannWhitneyTest, Throws_WhenASampleIsEmptyOrNotFinite) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -6,7 +6,7 @@
 #include "nnbench/report/text_table.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 bool contains(const std::string& text, const std::string& part) {
@@ -60,7 +60,7 @@ TEST(MarkdownWriterTest, RendersOneTablePerBenchmark_WithAxisColumnsAndFigures) 
   EXPECT_TRUE(contains(md, "## mock\n")) << md;
   EXPECT_TRUE(contains(md,
                        "| batch_size | dtype | median ms [95% CI] | p95 ms | p99 ms | cv % | "
-                       "throughput | memory MB | samples | stop reason |"))
+                       "throughput | memory MiB | samples | stop reason |"))
       << md;
   // 1..10: median 5.5, CI of the median from order statistics (n = 10: ranks 2 and 9 -> 2, 9),
   // p95 9.55, p99 9.91, cv = 3.0277 / 5.5 = 55.048% -> "55.0".
@@ -150,4 +150,4 @@ TEST(TextTableTest, EscapesPipes_AndAlignsPlainColumns) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

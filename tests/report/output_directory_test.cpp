@@ -8,7 +8,7 @@
 #include "nnbench/report/writer.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -133,4 +133,4 @@ TEST(WriteAllTest, WritesEveryFormat_IntoTheDirectory) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -9,7 +9,7 @@
 #include "nnbench/report/summary_writer.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -146,4 +146,4 @@ TEST(ResultReaderTest, ThrowsInputError_WhenScenarioNameDisagreesWithVariant) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -10,7 +10,7 @@
 #include "nnbench/report/result_json.hpp"
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -134,4 +134,4 @@ TEST_F(SchemaTest, RejectsFile_WhenItHoldsNonJsonNaNLiteral) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -5,7 +5,7 @@
 
 #include "report_test_support.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 TEST(SummaryWriterTest, CountsVariantsByStatus_AndListsHeadlineFigures) {
@@ -28,12 +28,13 @@ TEST(SummaryWriterTest, CountsVariantsByStatus_AndListsHeadlineFigures) {
   EXPECT_EQ(row.at("latency_median_ms"), 2.0);
   EXPECT_DOUBLE_EQ(row.at("latency_p95_ms").get<double>(), 2.9);
   EXPECT_EQ(row.at("throughput"), 500.0);
-  EXPECT_EQ(row.at("memory_mb"), 2.0);
+  EXPECT_EQ(row.at("memory_mib"), 2.0);
+  EXPECT_EQ(row.at("memory_mb"), 2.0);  // the old name, one release
   EXPECT_EQ(row.at("stop_reason"), "fixed_count");
   const ordered_json& failed = summary.at("results").at(1);
   EXPECT_EQ(failed.at("reason"), "boom");
   EXPECT_TRUE(failed.at("latency_median_ms").is_null());
-  EXPECT_TRUE(failed.at("memory_mb").is_null());
+  EXPECT_TRUE(failed.at("memory_mib").is_null());
 }
 
 TEST(SummaryWriterTest, WritesSummaryJson_IntoTheDirectory) {
@@ -45,4 +46,4 @@ TEST(SummaryWriterTest, WritesSummaryJson_IntoTheDirectory) {
 }
 
 }  // namespace
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/dsl/compile.hpp"
-#include "nnbench/engine/model_builder.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
 
 namespace nnbench::suites {
 namespace {

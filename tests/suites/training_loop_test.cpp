@@ -66,7 +66,7 @@ TEST(ComparePair, GivesBothValuesTheDifferenceAndThePercentage) {
                {"latency_ms", "ms", 10.0, std::nullopt, {}, false},
                {"only_b", "x", 1.0, std::nullopt, {}, false}};
   const Result row = compare_pair(a, b, "dsl", "native", {"latency_ms", "test_accuracy", "only_b"},
-                                  Variant{{{"model", "cnn"}}});
+                                  Variant{{{"model", "cnn"}}, {}});
   EXPECT_EQ(row.variant.name(), "model=cnn");
   ASSERT_EQ(row.metrics.size(), 8u);
   EXPECT_DOUBLE_EQ(row.find_metric("latency_ms_dsl")->value, 11.0);

@@ -5,33 +5,19 @@
 #include <string>
 #include <vector>
 
+#include "nnbench/cli/run_settings.hpp"
 #include "nnbench/core/runner.hpp"
 #include "nnbench/core/worker_launcher.hpp"
 #include "nnbench/report/compare.hpp"
 
 namespace nnbench::cli {
 
-struct RunCommandOptions {
-  RunConfig config;
-  std::string config_file;             // --config, applied before the flags below
-  std::vector<std::string> set_flags;  // which flags the user gave (they override the file)
-  std::vector<std::string> include, exclude, axis_texts, option_texts;
-  // Seed-style spellings: --suite dsl-vs-native, --models a,b, --epochs N, --backends torch.
-  std::vector<std::string> suites, models, backends;
-  int epochs = 0;
-  std::string data;  // --data DIR: same as --option data=DIR
-  int threads = 0;
-  bool quiet = false;
-  bool list_only = false;  // --dry-run: print the planned variants and stop
-  std::string history;     // --history PATH; empty: <output-dir>/history.db
-  bool no_history = false;
-  std::vector<std::string> command_line;
-};
-int run_command(RunCommandOptions options);
+// The request is complete: both levels of settings merged (run_settings.hpp).
+int run_command(RunRequest request);
 
 struct ListCommandOptions {
-  bool show_axes = true;
   bool include_mock = true;
+  bool json = false;  // axes and options as data
 };
 int list_command(const ListCommandOptions& options);
 
@@ -40,12 +26,12 @@ int env_command();
 // The flags of every command that judges changes (compare, history --check).
 struct ComparisonFlags {
   std::string metric = "latency_ms";
-  double threshold = 0.05;
+  std::string threshold = "0.05";  // a fraction (0.05) or a percentage (5%)
   double alpha = 0.05;
   std::string format = "terminal";  // terminal | markdown
 };
 // The report layer's options from the flags; throws InputError on invalid values.
-CompareOptions to_compare_options(const ComparisonFlags& flags);
+report::CompareOptions to_compare_options(const ComparisonFlags& flags);
 
 struct CompareCommandOptions {
   std::string base, candidate;

@@ -1,20 +1,19 @@
-// YAML run configuration (--config suite.yaml): benchmarks, axes, iterations and output.
+// YAML run configuration (--config suite.yaml): the settings of run_settings.hpp under their file
+// keys, e.g. `benchmarks: [mlp_inference]`, `axes: {batch_size: [1, 8]}`, `warmup: 5`.
 #pragma once
 
 #include <string>
+#include <vector>
 
-#include "nnbench/core/runner.hpp"
+#include "nnbench/cli/run_settings.hpp"
 
 namespace nnbench::cli {
 
-// Settings a config file may hold beyond RunConfig.
-struct FileSettings {
-  int threads = 0;
-};
-
-// Reads `path` into `config` (fields the file names replace the current values). Throws
-// InputError naming the file, line and key for malformed YAML, an unknown key (with a
-// suggestion) or a value of the wrong type; a missing file is an InputError too.
-void load_config_file(const std::string& path, RunConfig& config, FileSettings& settings);
+// Applies the file's settings to `request` on `level`, appending each key it sets to `given`.
+// Throws InputError naming the file, line and column for malformed YAML, an unknown key (with a
+// suggestion), a key given twice, or a value a setting refuses; a missing file is an InputError
+// too.
+void load_config_file(const std::string& path, RunRequest& request, SettingLevel& level,
+                      std::vector<std::string>& given);
 
 }  // namespace nnbench::cli

@@ -1,6 +1,6 @@
 // The benchmark interface and its self-registration macro.
 //
-// A benchmark is a small class in its own file under benches/:
+// A benchmark is a small class in its own file under benchmarks/:
 //
 //   class MyBench final : public nnbench::Benchmark {
 //     std::string description() const override { return "what it measures"; }
@@ -18,8 +18,9 @@
 #include <vector>
 
 #include "nnbench/core/axis.hpp"
-#include "nnbench/core/load_scenario.hpp"
+#include "nnbench/core/load/load_scenario.hpp"
 #include "nnbench/core/measurement.hpp"
+#include "nnbench/core/option.hpp"
 #include "nnbench/core/result.hpp"
 #include "nnbench/core/state.hpp"
 
@@ -31,11 +32,15 @@ class Benchmark {
   virtual std::string description() const = 0;
   // Axes in nesting order: the first varies slowest (put costly set-up first).
   virtual std::vector<Axis> axes() const = 0;
-  // The axes of a run with these options (`--option KEY=VALUE`); by default axes(). A benchmark
-  // whose sweep comes from its input overrides it, e.g. the search spaces of a .nn model file.
-  // May throw InputError for unusable options; the run then stops before measuring anything.
-  virtual std::vector<Axis> axes_for_options(
-      const std::map<std::string, std::string>& /*options*/) const {
+  // The options it reads (`--option KEY=VALUE`), declared as data (option.hpp): the planner
+  // rejects any other key and any value out of bounds before a run starts, and State::options()
+  // refuses to read an undeclared name.
+  virtual std::vector<Option> options() const { return {}; }
+  // The axes of a run with these options and axis overrides; by default axes(). A benchmark whose
+  // sweep comes from its input overrides it, e.g. the search spaces of a .nn model file. May
+  // throw InputError for unusable input; the run then stops before measuring anything.
+  virtual std::vector<Axis> axes_for_run(const OptionValues& /*options*/,
+                                         const AxisOverrides& /*overrides*/) const {
     return axes();
   }
   // Called once per variant before warm-up; may cache across variants (a model per model axis
@@ -49,7 +54,7 @@ class Benchmark {
   // `scenario` axis, load_scenario.hpp), the backend that serves it, warmed up, and the
   // scenario's settings; the runner then runs the scenario in place of the measured loop
   // (provenance sampling_mode "scenario"). Null, the default: the measured loop.
-  virtual std::unique_ptr<LoadTarget> load_target(State& /*state*/) { return nullptr; }
+  virtual std::unique_ptr<load::LoadTarget> load_target(State& /*state*/) { return nullptr; }
   // After the measured loop, untimed: figures that need the finished run (accuracy, ...).
   virtual void finish(State& /*state*/) {}
   // Test benchmarks (mock) run only with --enable-mock.

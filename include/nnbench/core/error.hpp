@@ -39,4 +39,11 @@ class SkipError : public Error {
   using Error::Error;
 };
 
+// A mistake in nnbench's own code that no input can cause, e.g. a benchmark reading an option it
+// did not declare. Not isolated per variant: the run stops and the CLI exits with code 3.
+class ProgrammingError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
 }  // namespace nnbench

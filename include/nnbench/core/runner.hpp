@@ -26,9 +26,6 @@ struct RunConfig {
   std::uint64_t seed = 42;
   std::map<std::string, std::string> options;  // benchmark options, e.g. data=DIR
   std::string output_dir = "results";
-
-  // The effective configuration as flat key -> text, for result files and the config hash.
-  std::map<std::string, std::string> flatten() const;
 };
 
 // Shell-style glob: '*' any run of characters, '?' one character.

@@ -13,6 +13,7 @@
 
 #include "nnbench/core/axis.hpp"
 #include "nnbench/core/memory_probe.hpp"
+#include "nnbench/core/option.hpp"
 #include "nnbench/core/timer.hpp"
 
 namespace nnbench {
@@ -27,15 +28,10 @@ struct ExtraMetric {
   bool higher_is_better = false;
 };
 
-// A non-negative integer option (`--option KEY=N`); `fallback` when absent. Throws InputError
-// naming the option when the value is not a non-negative integer.
-long long count_option(const std::map<std::string, std::string>& options, const std::string& key,
-                       long long fallback);
-
 class State {
  public:
   State(Variant variant, std::string device, std::uint64_t seed, bool quick,
-        std::map<std::string, std::string> options);
+        OptionValues options = {});
 
   const Variant& variant() const { return variant_; }
   // Axis values, converted; throw InputError naming the axis on a missing or malformed value.
@@ -46,11 +42,8 @@ class State {
   const std::string& device() const { return device_; }  // "cpu", "cuda", "cuda:1"
   std::uint64_t seed() const { return seed_; }
   bool quick() const { return quick_; }  // small sizes for CI and `make bench`
-  // Free-form options from the run config (e.g. data=DIR); fallback when absent.
-  std::string option(const std::string& key, const std::string& fallback = "") const;
-  long long count_option(const std::string& key, long long fallback) const {
-    return nnbench::count_option(options_, key, fallback);
-  }
+  // The benchmark's options (Benchmark::options()) with the values the run gives them, checked.
+  const OptionValues& options() const { return options_; }
 
   // The warm-up and measured iteration counts the run asks for (--warmup, --iterations; in
   // adaptive mode its minimum sample count), for benchmarks whose work runs elsewhere and reports
@@ -108,7 +101,7 @@ class State {
   std::string device_;
   std::uint64_t seed_ = 0;
   bool quick_ = false;
-  std::map<std::string, std::string> options_;
+  OptionValues options_;
   std::unique_ptr<Timer> timer_;
   std::vector<std::unique_ptr<MemoryProbe>> memory_probes_;
   std::function<void()> before_sample_;

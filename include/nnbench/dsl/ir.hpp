@@ -295,4 +295,10 @@ const char* to_string(InputDType dtype);
 // The name users write in .nn files ("Dense", "MaxPooling2D").
 const char* source_name(LayerKind kind);
 
+// Per-dimension padding amounts (pad_begin/pad_end) in the order torch's pad takes them: the last
+// dimension first, each as (begin, end). Shared by the LibTorch builder and the PyTorch and
+// LibTorch-C++ emitters.
+std::vector<std::int64_t> last_dimension_first(const std::vector<std::int64_t>& begin,
+                                               const std::vector<std::int64_t>& end);
+
 }  // namespace nnbench::dsl::ir

@@ -10,7 +10,7 @@
 
 #include "nnbench/report/result_reader.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 struct CompareOptions {
   std::string metric = "latency_ms";  // "*" compares every metric both sides report
@@ -18,8 +18,12 @@ struct CompareOptions {
   double alpha = 0.05;                // significance level of the Mann-Whitney U test
 };
 
-// Throws InputError naming the option when threshold < 0, alpha outside (0, 1) or metric empty.
+// Throws InputError naming the option when threshold is outside [0, 1], alpha outside (0, 1) or
+// metric empty.
 void validate(const CompareOptions& options);
+// "0.05" or "5%" -> 0.05. A bare number above 1 ("5") is refused with the percentage it would be,
+// rather than read as 500%.
+double parse_threshold(const std::string& text);
 
 enum class Verdict {
   Faster,   // better by more than the threshold, and significant (for higher_is_better metrics,
@@ -47,7 +51,8 @@ struct Comparison {
   std::vector<CompareRow> rows;  // base order; variants only in the candidate last
 };
 
-// Matches variants by benchmark name and variant name. Throws InputError on invalid options.
+// Matches variants by benchmark name and variant name. Throws InputError on invalid options, when
+// the runs have no variant in common, or when no result of either run reports the metric.
 Comparison compare_runs(const LoadedRun& base, const LoadedRun& candidate,
                         const CompareOptions& options = {});
 
@@ -59,4 +64,4 @@ Verdict judge(std::optional<double> ratio, std::optional<double> p_value, bool h
 // True when any row is Slower: a significant regression.
 bool has_significant_regression(const Comparison& comparison);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

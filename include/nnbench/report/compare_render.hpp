@@ -6,11 +6,11 @@
 
 #include "nnbench/report/compare.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // "2 faster, 1 slower, 5 same, 0 missing (threshold 5%, alpha 0.05)"
 std::string comparison_tally(const Comparison& comparison);
 std::string render_comparison_markdown(const Comparison& comparison);
 std::string render_comparison_terminal(const Comparison& comparison);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -8,7 +8,7 @@
 #include "nnbench/report/result_row.hpp"
 #include "nnbench/report/writer.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // The header, in column order.
 const std::vector<std::string>& csv_columns();
@@ -25,4 +25,4 @@ class CsvWriter final : public Writer {
              const std::filesystem::path& dir) const override;  // results.csv
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -5,11 +5,11 @@
 
 #include <filesystem>
 
-namespace nnbench {
+namespace nnbench::report {
 
 // Writes the dashboard of `directory` (a run directory, or a folder of runs) to `out`, whole or
 // not at all. Throws InputError when there is no run with result files or a file cannot be read,
 // UnavailableError when the Python or its plotly is missing, IoError otherwise.
 void write_dashboard(const std::filesystem::path& directory, const std::filesystem::path& out);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

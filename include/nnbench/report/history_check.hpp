@@ -6,11 +6,11 @@
 #include "nnbench/report/compare.hpp"
 #include "nnbench/report/history_db.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // One Comparison holding every variant's rows; base_run_id / new_run_id describe the pairing.
 // Variants with fewer than two ok runs on that machine are not in it. Throws InputError on
 // invalid options.
 Comparison check_history(const HistoryDb& history, const CompareOptions& options);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -2,7 +2,7 @@
 // default), one transaction per run, so that trends across commits and regressions against the
 // previous run on the same machine can be read back without the result directories.
 // Tables: runs (run facts, commit, machine, the run and environment JSON), variants (benchmark,
-// variant, status, the scenario JSON without samples), statistics (one row per metric: value,
+// variant, status, the variant record JSON without samples), statistics (one row per metric: value,
 // unit, direction, count, mean, std, min, max, median, percentiles, the median's confidence
 // interval) and samples (every raw sample). WAL journal and a busy timeout: several processes
 // may record at once.
@@ -18,7 +18,7 @@
 #include "nnbench/core/result.hpp"
 #include "nnbench/report/result_reader.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // Whether this build has SQLite (libsqlite3-dev at configure time).
 bool history_supported();
@@ -78,4 +78,4 @@ class HistoryDb {
   std::unique_ptr<Connection> connection_;
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 
 #include "nnbench/report/writer.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // The file name of a benchmark's result file: the name with characters outside [A-Za-z0-9._-]
 // replaced by '_', plus ".json"; a benchmark called "summary" gets "summary.benchmark.json" so it
@@ -25,4 +25,4 @@ class JsonWriter final : public Writer {
              const std::filesystem::path& dir) const override;
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -5,7 +5,7 @@
 
 #include <span>
 
-namespace nnbench {
+namespace nnbench::report {
 
 struct MannWhitneyResult {
   // U of the first sample: the number of pairs (a_i, b_j) with a_i > b_j, ties counting 1/2.
@@ -28,4 +28,4 @@ MannWhitneyResult mann_whitney_u(std::span<const double> a, std::span<const doub
 // counting arrangements). Sizes up to 20 each; throws std::invalid_argument beyond.
 double mann_whitney_exact_sf(double u, std::size_t n_a, std::size_t n_b);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -8,7 +8,7 @@
 
 #include "nnbench/report/writer.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 std::string render_markdown_report(const std::vector<Result>& results, const RunInfo& run_info);
 
@@ -19,4 +19,4 @@ class MarkdownWriter final : public Writer {
              const std::filesystem::path& dir) const override;  // report.md
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace nnbench {
+namespace nnbench::report {
 
 // Writes `text` to `path` through a temporary file in the same directory and a rename, so a
 // reader sees either the old file or the whole new one. No fsync: this guards against partial
@@ -44,4 +44,4 @@ class OutputDirectory {
   bool committed_ = false;
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace nnbench {
+namespace nnbench::report {
 
 struct Plot {
   std::string name, title;
@@ -22,4 +22,4 @@ std::vector<Plot> draw_plots(const std::filesystem::path& run_dir);
 // The Markdown section listing `plots` (paths relative to the run directory).
 std::string plots_markdown(const std::vector<Plot>& plots);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

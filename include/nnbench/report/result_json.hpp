@@ -10,7 +10,7 @@
 
 #include "nnbench/core/result.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 using ordered_json = nlohmann::ordered_json;
 
@@ -24,7 +24,7 @@ ordered_json environment_to_json(const Environment& environment);
 ordered_json provenance_to_json(const Provenance& provenance);
 ordered_json metric_to_json(const Metric& metric);  // statistics flattened into the object
 // One entry of benchmark_scenarios, including the seed-compatible `metadata` view.
-ordered_json scenario_to_json(const Result& result, const RunInfo& run_info);
+ordered_json variant_record_to_json(const Result& result, const RunInfo& run_info);
 // The whole per-benchmark file for results of one benchmark (all with the same benchmark name).
 ordered_json benchmark_file_to_json(const std::vector<Result>& results, const RunInfo& run_info);
 
@@ -35,7 +35,7 @@ std::string model_name_of(const std::vector<Result>& results);
 // of a missing field or one of the wrong type; callers prefix the file name.
 RunInfo run_info_from_json(const ordered_json& run, const ordered_json& context);
 Environment environment_from_json(const ordered_json& context);
-Result scenario_from_json(const ordered_json& scenario, const std::string& benchmark,
-                          const std::string& where);
+Result variant_record_from_json(const ordered_json& record, const std::string& benchmark,
+                                const std::string& where);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -6,11 +6,11 @@
 
 #include "nnbench/core/result.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 struct LoadedRun {
   RunInfo run_info;             // from the first file read
-  std::vector<Result> results;  // in file order, then scenario order
+  std::vector<Result> results;  // in file order, then the order of variant records
   std::vector<std::filesystem::path> files;
 };
 
@@ -26,4 +26,4 @@ LoadedRun read_result_directory(const std::filesystem::path& dir);
 // A file or a run directory, whichever `path` is: what `nnbench compare A B` accepts.
 LoadedRun read_results(const std::filesystem::path& path);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

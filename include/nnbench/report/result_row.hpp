@@ -9,7 +9,7 @@
 
 #include "nnbench/core/result.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 // Metric names the row reads. Latency and throughput come from the measurement loop; memory and
 // compile time from probes the engine adds.
@@ -30,7 +30,7 @@ struct ResultRow {
   std::string throughput_unit;
   // Largest metric named *peak_allocated_bytes (device allocators) if any, else *peak_rss_bytes;
   // in MiB.
-  std::optional<double> memory_mb;
+  std::optional<double> memory_mib;  // 2^20 bytes
   std::optional<double> compile_time_ms;
   std::string timestamp;   // the variant's start, ISO 8601 UTC
   std::string git_commit;  // of the nnbench tree that measured it
@@ -42,4 +42,4 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info);
 // The largest value among metrics whose name ends with `suffix`; nullopt when none.
 std::optional<double> max_metric_with_suffix(const Result& result, const std::string& suffix);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

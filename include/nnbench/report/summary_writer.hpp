@@ -8,7 +8,7 @@
 #include "nnbench/report/result_json.hpp"
 #include "nnbench/report/writer.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 ordered_json summary_to_json(const std::vector<Result>& results, const RunInfo& run_info);
 
@@ -19,4 +19,4 @@ class SummaryWriter final : public Writer {
              const std::filesystem::path& dir) const override;  // summary.json
 };
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace nnbench {
+namespace nnbench::report {
 
 // `value` with `significant` significant digits in fixed notation (no exponent), e.g.
 // 1234.5 -> "1235", 1.23456 -> "1.235", 0.00123456 -> "0.001235"; "nan"/"inf" for non-finite.
@@ -30,4 +30,4 @@ std::string render_markdown_table(const TextTable& table);
 // rule of '-' under the header.
 std::string render_plain_table(const TextTable& table);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -9,7 +9,7 @@
 
 #include "nnbench/core/result.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 class Writer {
  public:
@@ -38,8 +38,16 @@ class MultiWriter final : public Writer {
 std::vector<std::string> writer_names();
 // A writer by format name; throws InputError naming the format and the known ones.
 std::unique_ptr<Writer> make_writer(const std::string& name);
+// The whole run as one text in a stream format (`nnbench run --format F`, `--out FILE`): "json"
+// (one document: schema_version, run, context, and each benchmark's result file under
+// `benchmarks`), "csv" (results.csv) or "md" (report.md). Throws InputError for another name.
+std::string render_run(const std::string& format, const std::vector<Result>& results,
+                       const RunInfo& run_info);
+// The stream format a file's extension names (.json, .csv, .md); empty for another.
+std::string format_of_extension(const std::filesystem::path& file);
+
 // All formats: per-benchmark JSON, summary.json, results.csv, report.md.
 void write_all(const std::vector<Result>& results, const RunInfo& run_info,
                const std::filesystem::path& dir);
 
-}  // namespace nnbench
+}  // namespace nnbench::report

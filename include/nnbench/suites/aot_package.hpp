@@ -16,7 +16,7 @@
 
 #include <torch/types.h>
 
-#include "nnbench/engine/model_zoo.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
 
 namespace torch::inductor {
 class AOTIModelPackageLoader;

@@ -8,7 +8,7 @@
 
 #include <torch/types.h>
 
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 namespace nnbench::suites {
 

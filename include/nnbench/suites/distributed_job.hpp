@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/core/option.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 namespace nnbench {
 class State;
@@ -26,5 +28,7 @@ torch::Device rank_device(const std::string& run_device,
 // a CUDA device. Option dist_timeout_s=N (default 300) bounds the rendezvous and every
 // collective. Throws InputError for a later call on another CUDA device than the first's.
 engine::ProcessGroup& job_process_group(const State& state, const torch::Device& device);
+// The options job_process_group reads, for the declarations of the benchmarks that call it.
+std::vector<Option> distributed_job_options();
 
 }  // namespace nnbench::suites

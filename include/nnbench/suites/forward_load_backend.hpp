@@ -11,15 +11,15 @@
 
 #include <torch/types.h>
 
-#include "nnbench/core/server_scenario.hpp"
-#include "nnbench/engine/device_completion.hpp"
+#include "nnbench/core/load/server_scenario.hpp"
+#include "nnbench/engine/runtime/device_completion.hpp"
 
 namespace nnbench::suites {
 
 // 1, 2, 4, ... below `max_batch`, and `max_batch` itself.
 std::vector<std::int64_t> power_of_two_buckets(std::int64_t max_batch);
 
-class ForwardLoadBackend final : public LoadBackend {
+class ForwardLoadBackend final : public load::LoadBackend {
  public:
   // Queues the forward pass of one bucket on the device (returns without waiting on CUDA).
   using Forward = std::function<void(std::int64_t bucket)>;
@@ -28,8 +28,8 @@ class ForwardLoadBackend final : public LoadBackend {
   ForwardLoadBackend(const torch::Device& device, std::vector<std::int64_t> buckets,
                      Forward forward);
 
-  void issue(const std::vector<QueuedQuery>& batch) override;
-  bool wait(LoadClock& clock, std::chrono::nanoseconds deadline) override;
+  void issue(const std::vector<load::QueuedQuery>& batch) override;
+  bool wait(load::LoadClock& clock, std::chrono::nanoseconds deadline) override;
 
   // Runs every bucket `rounds` times, waiting for each: lazy initialisation, cuDNN autotuning and
   // allocator growth happen here, not in the first queries.

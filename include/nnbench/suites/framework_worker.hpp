@@ -13,7 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "nnbench/core/option.hpp"
+
 namespace nnbench::suites {
+
+// Option `python`: the interpreter that runs PyTorch's side (workers, the AOTInductor compiler);
+// default the project's (.venv, else python3).
+Option python_option();
 
 struct WorkerReport {
   std::map<std::string, std::string> meta;  // values as text (numbers printed as JSON)

@@ -12,7 +12,7 @@
 
 #include <torch/torch.h>
 
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 namespace nnbench::suites {
 

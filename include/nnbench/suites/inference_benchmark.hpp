@@ -2,7 +2,7 @@
 // dtype, layout and execution mode, fed a batch, timed per forward pass.
 //
 // Axes it reads (a variant without one takes the default):
-//   model            resnet50 | vit_b_16 | scaling_mlp (or the model given to the constructor)
+//   model            a zoo model or a .nn file (model_catalogue.hpp), or the constructor's model
 //   batch_size       samples per forward pass
 //   dtype            fp32 | fp16 | bf16                                  (fp32)
 //   mode             eager: one LibTorch call per operator, under inference mode
@@ -31,16 +31,22 @@ class InferenceBenchmark : public Benchmark {
   explicit InferenceBenchmark(std::string fixed_model = "");
   ~InferenceBenchmark() override;
 
+  // Device instruments' options; with a model axis also the zoo's (data, image_size,
+  // hidden_dim), the aot modes' and the load scenarios'.
+  std::vector<Option> options() const override;
   void setup(State& state) override;
   void run_once(State& state) override;
   // A `scenario` axis other than none: the variant serves the load scenario (load_scenario.hpp)
   // with batch_size as its largest batch (server, offline) or its samples per query
   // (multi-stream); single-stream runs at batch_size 1.
-  std::unique_ptr<LoadTarget> load_target(State& state) override;
+  std::unique_ptr<load::LoadTarget> load_target(State& state) override;
   void teardown(State& state) override;
 
- private:
+  // What the benchmark keeps across variants (the model, its graphs, the input); its set-up steps
+  // work on it.
   struct Session;
+
+ private:
   std::string fixed_model_;
   std::unique_ptr<Session> session_;
 };

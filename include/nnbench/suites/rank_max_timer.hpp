@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "nnbench/core/timer.hpp"
-#include "nnbench/engine/process_group.hpp"
+#include "nnbench/engine/distributed/process_group.hpp"
 
 namespace nnbench::suites {
 

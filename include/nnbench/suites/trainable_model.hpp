@@ -15,6 +15,7 @@
 
 #include "nnbench/dsl/ir.hpp"
 #include "nnbench/suites/memory_breakdown.hpp"
+#include "nnbench/suites/model_catalogue.hpp"
 
 namespace nnbench {
 class State;
@@ -34,12 +35,11 @@ struct TrainableModel {
   std::vector<std::int64_t> output_shape;
 };
 
-// Builds `model` (a zoo name, or <models_dir>/<model>.nn, or the run's --option model=FILE whose
-// stem is `model`) with weights from the run's seed, so every rank of a job starts from the same
-// ones. Throws InputError for an unknown model or a file that does not compile.
-TrainableModel make_trainable_model(const State& state, const std::filesystem::path& models_dir,
-                                    const std::string& model, torch::ScalarType dtype,
-                                    const torch::Device& device);
+// Builds `model` (a zoo model or a model-language file, model_catalogue.hpp) with weights from the
+// run's seed, so every rank of a job starts from the same ones. Throws InputError for a decoder
+// preset or a file that does not compile.
+TrainableModel make_trainable_model(const State& state, const ModelSource& model,
+                                    torch::ScalarType dtype, const torch::Device& device);
 
 // The same for a network of the language already compiled.
 TrainableModel make_trainable_model(const State& state, const dsl::ir::Network& network,

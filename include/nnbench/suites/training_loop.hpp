@@ -9,9 +9,17 @@
 #include <torch/optim/optimizer.h>
 #include <torch/types.h>
 
-#include "nnbench/engine/data_loader.hpp"
+#include "nnbench/core/option.hpp"
+#include "nnbench/core/state.hpp"
+#include "nnbench/engine/data/data_loader.hpp"
 
 namespace nnbench::suites {
+
+// Option `data` of the training benchmarks: an MNIST-format directory, or "synthetic" (random
+// images and labels of the same shape); default Debian's Fashion-MNIST.
+Option training_data_option();
+// The option's value, or the default directory.
+std::string training_data_source(const State& state);
 
 // forward(inputs) -> logits for training and evaluation.
 using ForwardFunction = std::function<torch::Tensor(const torch::Tensor&)>;

@@ -10,23 +10,24 @@
 
 namespace nnbench::cli {
 
-CompareOptions to_compare_options(const ComparisonFlags& flags) {
-  CompareOptions options;
+report::CompareOptions to_compare_options(const ComparisonFlags& flags) {
+  report::CompareOptions options;
   options.metric = flags.metric;
-  options.threshold = flags.threshold;
+  options.threshold = report::parse_threshold(flags.threshold);
   options.alpha = flags.alpha;
   validate(options);
   return options;
 }
 
 int compare_command(const CompareCommandOptions& options) {
-  const CompareOptions compare_options = to_compare_options(options.flags);
-  const LoadedRun base = read_results(options.base);
-  const LoadedRun candidate = read_results(options.candidate);
-  const Comparison comparison = compare_runs(base, candidate, compare_options);
-  fmt::print("{}", options.flags.format == "markdown" ? render_comparison_markdown(comparison)
-                                                      : render_comparison_terminal(comparison));
-  return has_significant_regression(comparison) ? kExitFailures : kExitOk;
+  const report::CompareOptions compare_options = to_compare_options(options.flags);
+  const report::LoadedRun base = report::read_results(options.base);
+  const report::LoadedRun candidate = report::read_results(options.candidate);
+  const report::Comparison comparison = report::compare_runs(base, candidate, compare_options);
+  fmt::print("{}", options.flags.format == "markdown"
+                       ? report::render_comparison_markdown(comparison)
+                       : report::render_comparison_terminal(comparison));
+  return report::has_significant_regression(comparison) ? kExitFailures : kExitOk;
 }
 
 }  // namespace nnbench::cli

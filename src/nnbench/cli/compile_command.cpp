@@ -105,14 +105,15 @@ Statistics time_body(Benchmark& body) {
 std::string phase_table(const CompileCommandOptions& options, const std::string& emitted_format,
                         const std::function<void()>& emit_once) {
   const dsl::SourceFile source = dsl::SourceFile::read(options.model_file);
-  TextTable table{{"phase", "median ms", "95% CI of median", "p95 ms", "samples"},
-                  {},
-                  {false, true, true, true, true}};
+  report::TextTable table{{"phase", "median ms", "95% CI of median", "p95 ms", "samples"},
+                          {},
+                          {false, true, true, true, true}};
   auto add_row = [&](const std::string& phase, const Statistics& s) {
-    table.rows.push_back({phase, format_significant(s.median * 1e-6),
-                          fmt::format("[{}, {}]", format_significant(s.median_ci_low * 1e-6),
-                                      format_significant(s.median_ci_high * 1e-6)),
-                          format_significant(s.p95 * 1e-6), std::to_string(s.count)});
+    table.rows.push_back(
+        {phase, report::format_significant(s.median * 1e-6),
+         fmt::format("[{}, {}]", report::format_significant(s.median_ci_low * 1e-6),
+                     report::format_significant(s.median_ci_high * 1e-6)),
+         report::format_significant(s.p95 * 1e-6), std::to_string(s.count)});
   };
   for (const std::string& phase : suites::compile_phase_names()) {
     const auto body = suites::make_compile_phase_benchmark(source, phase);
@@ -122,7 +123,7 @@ std::string phase_table(const CompileCommandOptions& options, const std::string&
   add_row("emit (" + emitted_format + ")", time_body(emit_body));
   return "compiler phases of " + options.model_file +
          " (first network; the measurement core, adaptive to 1% noise):\n" +
-         render_plain_table(table);
+         report::render_plain_table(table);
 }
 
 }  // namespace
@@ -138,7 +139,7 @@ int compile_command(const CompileCommandOptions& options) {
   if (options.output.empty()) {
     fmt::print("{}", text);
   } else {
-    write_file_atomically(options.output, text);
+    report::write_file_atomically(options.output, text);
   }
   if (options.time_phases) {
     const std::string table =

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "nnbench/cli/commands.hpp"
-#include "nnbench/engine/runtime.hpp"
+#include "nnbench/engine/runtime/runtime.hpp"
 
 namespace nnbench::cli {
 

@@ -21,15 +21,16 @@ std::string commit_cell(const std::string& commit, bool dirty) {
   return commit.substr(0, 10) + (dirty ? "+dirty" : "");
 }
 
-std::string render(const TextTable& table, const std::string& format) {
-  return format == "markdown" ? render_markdown_table(table) : render_plain_table(table);
+std::string render(const report::TextTable& table, const std::string& format) {
+  return format == "markdown" ? report::render_markdown_table(table)
+                              : report::render_plain_table(table);
 }
 
-int list_runs(const HistoryDb& history, const HistoryCommandOptions& options) {
-  TextTable table;
+int list_runs(const report::HistoryDb& history, const HistoryCommandOptions& options) {
+  report::TextTable table;
   table.header = {"run", "started", "commit", "variants", "ok", "machine"};
   table.right_aligned = {false, false, false, true, true, false};
-  for (const HistoryRun& run : history.runs()) {
+  for (const report::HistoryRun& run : history.runs()) {
     table.rows.push_back({run.run_id, run.started_at, commit_cell(run.git_commit, run.git_dirty),
                           std::to_string(run.variants), std::to_string(run.ok), run.machine});
   }
@@ -38,7 +39,7 @@ int list_runs(const HistoryDb& history, const HistoryCommandOptions& options) {
   return kExitOk;
 }
 
-int show_trend(const HistoryDb& history, const HistoryCommandOptions& options) {
+int show_trend(const report::HistoryDb& history, const HistoryCommandOptions& options) {
   if (options.benchmark.empty()) {
     throw InputError("--variant needs --benchmark: the benchmark the variant belongs to");
   }
@@ -47,22 +48,22 @@ int show_trend(const HistoryDb& history, const HistoryCommandOptions& options) {
     throw InputError(fmt::format("no run in {} has variant '{}' of benchmark '{}'", options.db,
                                  options.variant, options.benchmark));
   }
-  TextTable table;
+  report::TextTable table;
   table.header = {"run",    "started", "commit",     "status", options.flags.metric,
                   "95% CI", "samples", "vs previous"};
   table.right_aligned = {false, false, false, false, true, true, true, true};
   std::optional<double> previous;
-  for (const TrendPoint& p : points) {
+  for (const report::TrendPoint& p : points) {
     std::string change = "-";
     if (p.value && previous && *previous != 0) {
       change = fmt::format("{:+.1f}%", 100.0 * (*p.value / *previous - 1.0));
     }
-    const std::string ci =
-        p.median_ci_low && p.median_ci_high
-            ? format_significant(*p.median_ci_low) + " .. " + format_significant(*p.median_ci_high)
-            : "-";
+    const std::string ci = p.median_ci_low && p.median_ci_high
+                               ? report::format_significant(*p.median_ci_low) + " .. " +
+                                     report::format_significant(*p.median_ci_high)
+                               : "-";
     table.rows.push_back({p.run_id, p.started_at, commit_cell(p.git_commit, p.git_dirty), p.status,
-                          format_optional(p.value), ci,
+                          report::format_optional(p.value), ci,
                           p.samples > 0 ? std::to_string(p.samples) : "-", change});
     if (p.value) previous = p.value;
   }
@@ -72,16 +73,18 @@ int show_trend(const HistoryDb& history, const HistoryCommandOptions& options) {
   return kExitOk;
 }
 
-int check(const HistoryDb& history, const HistoryCommandOptions& options) {
-  const Comparison comparison = check_history(history, to_compare_options(options.flags));
+int check(const report::HistoryDb& history, const HistoryCommandOptions& options) {
+  const report::Comparison comparison =
+      report::check_history(history, to_compare_options(options.flags));
   if (comparison.rows.empty()) {
     fmt::print("nothing to check in {}: no variant has two ok runs on the latest run's machine\n",
                options.db);
     return kExitOk;
   }
-  fmt::print("{}", options.flags.format == "markdown" ? render_comparison_markdown(comparison)
-                                                      : render_comparison_terminal(comparison));
-  return has_significant_regression(comparison) ? kExitFailures : kExitOk;
+  fmt::print("{}", options.flags.format == "markdown"
+                       ? report::render_comparison_markdown(comparison)
+                       : report::render_comparison_terminal(comparison));
+  return report::has_significant_regression(comparison) ? kExitFailures : kExitOk;
 }
 
 }  // namespace
@@ -94,7 +97,7 @@ int history_command(const HistoryCommandOptions& options) {
         "name another with --db",
         options.db));
   }
-  const HistoryDb history = HistoryDb::open(options.db);
+  const report::HistoryDb history = report::HistoryDb::open(options.db);
   if (options.check) return check(history, options);
   if (!options.variant.empty()) return show_trend(history, options);
   return list_runs(history, options);

@@ -27,16 +27,16 @@ int report_command(const ReportCommandOptions& options) {
   if (options.html) {
     const std::filesystem::path out =
         options.out.empty() ? dir / "dashboard.html" : std::filesystem::path(options.out);
-    write_dashboard(dir, out);
+    report::write_dashboard(dir, out);
     fmt::print("dashboard: {} (self-contained; open it in a browser)\n", out.string());
     return kExitOk;
   }
-  const LoadedRun run = read_result_directory(dir);
-  make_writer("markdown")->write(run.results, run.run_info, dir);
+  const report::LoadedRun run = report::read_result_directory(dir);
+  report::make_writer("markdown")->write(run.results, run.run_info, dir);
   if (options.plots) {
-    const std::vector<Plot> plots = draw_plots(dir);
+    const std::vector<report::Plot> plots = report::draw_plots(dir);
     std::ofstream report(dir / "report.md", std::ios::app);
-    report << plots_markdown(plots);
+    report << report::plots_markdown(plots);
     if (!report)
       throw IoError(fmt::format("{}: cannot append the plots", (dir / "report.md").string()));
     fmt::print("report: {} ({} plot(s) in {}, PNG at 300 DPI and SVG)\n",

@@ -2,34 +2,16 @@
 #include "nnbench/core/axis.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/parse.hpp"
 
 namespace nnbench {
 namespace {
-
-bool parses_as_int(const std::string& text) {
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-bool parses_as_float(const std::string& text) {
-  if (text.empty()) return false;
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    return used == text.size() && std::isfinite(value);
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
@@ -39,15 +21,17 @@ std::string trim(const std::string& text) {
 
 }  // namespace
 
-Axis int_axis(std::string name, std::vector<long long> values, std::string description) {
+Axis int_axis(std::string name, std::vector<long long> values, std::string description,
+              long long min) {
   Axis axis{std::move(name), AxisType::Int, {}, {}, std::move(description)};
+  axis.min = static_cast<double>(min);
   for (long long v : values) axis.values.push_back(std::to_string(v));
   return axis;
 }
 
 Axis float_axis(std::string name, std::vector<double> values, std::string description) {
   Axis axis{std::move(name), AxisType::Float, {}, {}, std::move(description)};
-  for (double v : values) axis.values.push_back(fmt::format("{}", v));
+  for (double v : values) axis.values.push_back(format_real(v));
   return axis;
 }
 
@@ -79,6 +63,11 @@ bool Variant::has(const std::string& axis) const {
                      [&](const auto& kv) { return kv.first == axis; });
 }
 
+AxisType Variant::type_of(const std::string& axis) const {
+  const auto it = axis_types.find(axis);
+  return it == axis_types.end() ? AxisType::String : it->second;
+}
+
 namespace {
 
 // An allowed entry "*SUFFIX" accepts every value ending in SUFFIX ("*.nn": any model file).
@@ -93,10 +82,10 @@ bool allowed_value(const std::vector<std::string>& allowed, const std::string& v
 }  // namespace
 
 void validate_axis_value(const Axis& axis, const std::string& value) {
-  if (axis.type == AxisType::Int && !parses_as_int(value)) {
+  if (axis.type == AxisType::Int && !parse_integer(value)) {
     throw InputError(fmt::format("axis '{}': value '{}' is not an integer", axis.name, value));
   }
-  if (axis.type == AxisType::Float && !parses_as_float(value)) {
+  if (axis.type == AxisType::Float && !parse_real(value)) {
     throw InputError(fmt::format("axis '{}': value '{}' is not a number", axis.name, value));
   }
   if (axis.type == AxisType::String && !axis.allowed.empty() &&
@@ -104,6 +93,29 @@ void validate_axis_value(const Axis& axis, const std::string& value) {
     throw InputError(fmt::format("axis '{}': value '{}' is not allowed; expected one of: {}",
                                  axis.name, value, fmt::join(axis.allowed, ", ")));
   }
+  if (axis.type != AxisType::String) {
+    const double number = axis.type == AxisType::Int ? static_cast<double>(*parse_integer(value))
+                                                     : *parse_real(value);
+    const auto bound = [&](double b) {
+      return axis.type == AxisType::Int ? std::to_string(static_cast<long long>(b))
+                                        : format_real(b);
+    };
+    if (axis.min && number < *axis.min) {
+      throw InputError(fmt::format("axis '{}': value '{}' is out of range: expected >= {}",
+                                   axis.name, value, bound(*axis.min)));
+    }
+    if (axis.max && number > *axis.max) {
+      throw InputError(fmt::format("axis '{}': value '{}' is out of range: expected <= {}",
+                                   axis.name, value, bound(*axis.max)));
+    }
+  }
+  if (axis.check) axis.check(value);
+}
+
+std::string canonical_axis_value(const Axis& axis, const std::string& value) {
+  if (axis.type == AxisType::Int) return std::to_string(*parse_integer(value));
+  if (axis.type == AxisType::Float) return format_real(*parse_real(value));
+  return value;
 }
 
 Axis opt_in_axis(Axis axis) {
@@ -117,15 +129,20 @@ std::vector<Variant> expand_variants(const std::vector<Axis>& axes,
   for (const Axis& axis : axes) {
     const auto override_it = overrides.find(axis.name);
     if (axis.opt_in && override_it == overrides.end()) continue;
-    const std::vector<std::string>& values =
-        override_it != overrides.end() ? override_it->second : axis.values;
-    for (const std::string& value : values) validate_axis_value(axis, value);
+    std::vector<std::string> values;
+    for (const std::string& given :
+         override_it != overrides.end() ? override_it->second : axis.values) {
+      validate_axis_value(axis, given);
+      const std::string value = canonical_axis_value(axis, given);
+      if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+    }
     std::vector<Variant> next;
     next.reserve(variants.size() * values.size());
     for (const Variant& prefix : variants) {
       for (const std::string& value : values) {
         Variant variant = prefix;
         variant.values.emplace_back(axis.name, value);
+        if (axis.type != AxisType::String) variant.axis_types[axis.name] = axis.type;
         next.push_back(std::move(variant));
       }
     }

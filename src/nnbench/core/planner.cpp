@@ -32,6 +32,75 @@ std::string unknown_benchmark_message(const std::string& pattern, const Registry
   return message + fmt::format(" (known: {}; `nnbench list` shows them)", fmt::join(names, ", "));
 }
 
+// The registered benchmarks (test benchmarks only with --enable-mock) whose own axis `axis`
+// accepts `value`: where a value one benchmark refuses would run.
+std::vector<std::string> benchmarks_accepting(const Registry& registry, bool enable_mock,
+                                              const std::string& axis, const std::string& value) {
+  std::vector<std::string> names;
+  for (const BenchmarkInfo& info : registry.all()) {
+    const std::unique_ptr<Benchmark> benchmark = info.factory();
+    if (benchmark->opt_in() && !enable_mock) continue;
+    for (const Axis& candidate : benchmark->axes()) {
+      if (candidate.name != axis) continue;
+      try {
+        validate_axis_value(candidate, value);
+        names.push_back(info.name);
+      } catch (const InputError&) {
+      }
+    }
+  }
+  return names;
+}
+
+// Every given option must be declared by a selected benchmark, and valid for each that declares
+// it: an unknown key, a wrong type or an out-of-range value stops the run here.
+void validate_options(const RunConfig& config, const std::vector<PlannedBenchmark>& plan,
+                      const std::vector<std::unique_ptr<Benchmark>>& instances,
+                      const Registry& registry) {
+  for (const auto& [key, value] : config.options) {
+    std::vector<std::string> candidates;
+    bool declared = false;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      // `--option model=X` is the model axis (the CLI maps it), so "modle" is near a real name.
+      for (const Axis& axis : instances[i]->axes()) {
+        if (axis.name == "model") candidates.push_back(axis.name);
+      }
+      for (const Option& option : instances[i]->options()) {
+        candidates.push_back(option.name);
+        if (option.name != key) continue;
+        declared = true;
+        try {
+          validate_option_value(option, value);
+        } catch (const InputError& e) {
+          throw InputError(fmt::format("benchmark '{}': {}", plan[i].info->name, e.what()));
+        }
+      }
+    }
+    if (declared) continue;
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::string message =
+        fmt::format("--option '{}': no selected benchmark takes this option", key);
+    if (auto best = closest_match(key, candidates))
+      message += fmt::format("; did you mean '{}'?", *best);
+    std::vector<std::string> elsewhere;
+    for (const BenchmarkInfo& info : registry.all()) {
+      for (const Option& option : info.factory()->options()) {
+        if (option.name == key) elsewhere.push_back(info.name);
+      }
+    }
+    if (!elsewhere.empty()) {
+      message += fmt::format(" (benchmarks that take it: {})", fmt::join(elsewhere, ", "));
+    } else if (!candidates.empty()) {
+      message += fmt::format(" (options of the selected benchmarks: {}; `nnbench list` shows them)",
+                             fmt::join(candidates, ", "));
+    } else {
+      message += " (the selected benchmarks take no options)";
+    }
+    throw InputError(message);
+  }
+}
+
 }  // namespace
 
 std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& registry) {
@@ -58,11 +127,17 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
       }
       continue;
     }
-    plan.push_back(PlannedBenchmark{&info, instance->axes_for_options(config.options), {}});
+    plan.push_back(PlannedBenchmark{&info, {}, {}});
     instances.push_back(std::move(instance));
   }
   if (plan.empty()) {
     throw InputError("no benchmark selected: the --include/--exclude filters leave nothing to run");
+  }
+  validate_options(config, plan, instances, registry);
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const OptionValues options(plan[i].info->name, instances[i]->options(), config.options,
+                               config.quick);
+    plan[i].axes = instances[i]->axes_for_run(options, config.axes);
   }
 
   std::set<std::string> known_axes;
@@ -84,7 +159,26 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
     try {
       planned.variants = expand_variants(planned.axes, config.axes);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("benchmark '{}': {}", planned.info->name, e.what()));
+      std::string message = fmt::format("benchmark '{}': {}", planned.info->name, e.what());
+      // Name the benchmarks where the refused value would run (a decoder preset given to the
+      // inference suite: generation).
+      for (const Axis& axis : planned.axes) {
+        const auto given = config.axes.find(axis.name);
+        if (given == config.axes.end()) continue;
+        for (const std::string& value : given->second) {
+          try {
+            validate_axis_value(axis, value);
+          } catch (const InputError&) {
+            std::vector<std::string> able =
+                benchmarks_accepting(registry, config.enable_mock, axis.name, value);
+            if (!able.empty()) {
+              message +=
+                  fmt::format(" ({}={} runs in: {})", axis.name, value, fmt::join(able, ", "));
+            }
+          }
+        }
+      }
+      throw InputError(message);
     }
     const std::size_t count = planned.variants.size();
     instances[i]->order_variants(planned.variants);

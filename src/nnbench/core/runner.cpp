@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/core/load_scenario.hpp"
+#include "nnbench/core/load/load_scenario.hpp"
 #include "nnbench/core/statistics.hpp"
 
 namespace nnbench {
@@ -98,20 +98,20 @@ void fill_provenance(Provenance& p, const Measurement& m, const MeasurementConfi
 
 // A load scenario's run (Benchmark::load_target), before the probes have ended.
 struct ScenarioOutcome {
-  LoadScenarioReport report;
-  ValidityRules rules;
+  load::LoadScenarioReport report;
+  load::ValidityRules rules;
   bool quick = false;
   std::string synchronization;
   double measured_time_s = 0;
 };
 
-ScenarioOutcome run_scenario(LoadTarget& target, State& state,
+ScenarioOutcome run_scenario(load::LoadTarget& target, State& state,
                              const std::atomic<bool>* stop_requested) {
   // The backend warmed up when it was made: readings (the GPU monitor's) cover the scenario.
   for (auto& probe : state.memory_probes()) probe->warmup_done();
-  SteadyLoadClock clock;
+  load::SteadyLoadClock clock;
   ScenarioOutcome outcome{
-      run_load_scenario(target.settings, *target.backend, clock, stop_requested),
+      load::run_load_scenario(target.settings, *target.backend, clock, stop_requested),
       target.settings.rules, target.settings.quick, target.synchronization, 0};
   if (outcome.report.interrupted) throw SkipError("run interrupted during this variant");
   outcome.measured_time_s = std::chrono::duration<double>(clock.now()).count();
@@ -121,9 +121,9 @@ ScenarioOutcome run_scenario(LoadTarget& target, State& state,
 // The scenario's metrics, labels, provenance and verdict, once the probes have ended (the GPU
 // monitor reports throttled clocks when it ends).
 void finish_scenario(Result& result, ScenarioOutcome& outcome, State& state) {
-  LoadScenarioReport& report = outcome.report;
+  load::LoadScenarioReport& report = outcome.report;
   report.facts.throttled = state.throttled();
-  const ValidityVerdict verdict = report.verdict(outcome.rules);
+  const load::ValidityVerdict verdict = report.verdict(outcome.rules);
   for (const auto& [key, value] : report.labels) state.set_label(key, value);
   state.set_label("validity", verdict.text() + (outcome.quick ? " (quick rules)" : ""));
   for (const ExtraMetric& metric : report.metrics) {
@@ -152,7 +152,8 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
   result.provenance.build_type = NNBENCH_BUILD_TYPE_NAME;
   const std::int64_t begin_ns = steady_now_ns();
 
-  State state(variant, config.device, config.seed, config.quick, config.options);
+  State state(variant, config.device, config.seed, config.quick,
+              OptionValues(benchmark_name, benchmark.options(), config.options, config.quick));
   state.set_requested_iterations(config.measurement.warmup_iterations,
                                  config.measurement.mode == SamplingMode::Fixed
                                      ? config.measurement.iterations
@@ -172,7 +173,7 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     benchmark.adjust_measurement(state, measurement_config);
     validate(measurement_config);
     std::optional<ScenarioOutcome> scenario;
-    if (std::unique_ptr<LoadTarget> target = benchmark.load_target(state)) {
+    if (std::unique_ptr<load::LoadTarget> target = benchmark.load_target(state)) {
       scenario = run_scenario(*target, state, stop_requested);
       benchmark.finish(state);
     } else {
@@ -216,6 +217,9 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     if (set_up) benchmark.teardown(state);
     throw;
   } catch (const IoError&) {  // an unreadable input file: bad input too
+    if (set_up) benchmark.teardown(state);
+    throw;
+  } catch (const ProgrammingError&) {  // a bug in nnbench (an undeclared option read): stop
     if (set_up) benchmark.teardown(state);
     throw;
   } catch (const SkipError& e) {
@@ -316,7 +320,7 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
         }
       } catch (const std::exception& e) {
         Result failed{planned.info->name,
-                      Variant{{{"derived", "all"}}},
+                      Variant{{{"derived", "all"}}, {}},
                       {},
                       ResultStatus::Failed,
                       "deriving results failed: " + short_reason(e.what()),

@@ -1,16 +1,15 @@
 // The per-variant State a benchmark fills.
 #include "nnbench/core/state.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/parse.hpp"
 
 namespace nnbench {
 
 State::State(Variant variant, std::string device, std::uint64_t seed, bool quick,
-             std::map<std::string, std::string> options)
+             OptionValues options)
     : variant_(std::move(variant)),
       device_(std::move(device)),
       seed_(seed),
@@ -22,43 +21,14 @@ const std::string& State::get_string(const std::string& axis) const { return var
 
 long long State::get_int(const std::string& axis) const {
   const std::string& text = variant_.at(axis);
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
+  if (const auto value = parse_integer(text)) return *value;
   throw InputError(fmt::format("axis '{}': value '{}' is not an integer", axis, text));
 }
 
 double State::get_float(const std::string& axis) const {
   const std::string& text = variant_.at(axis);
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
-  }
+  if (const auto value = parse_real(text)) return *value;
   throw InputError(fmt::format("axis '{}': value '{}' is not a number", axis, text));
-}
-
-long long count_option(const std::map<std::string, std::string>& options, const std::string& key,
-                       long long fallback) {
-  const auto it = options.find(key);
-  if (it == options.end() || it->second.empty()) return fallback;
-  const std::string& text = it->second;
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw InputError(fmt::format("option {}='{}': expected a non-negative integer", key, text));
-}
-
-std::string State::option(const std::string& key, const std::string& fallback) const {
-  const auto it = options_.find(key);
-  return it == options_.end() ? fallback : it->second;
 }
 
 void State::set_timer(std::unique_ptr<Timer> timer) {

@@ -1,8 +1,11 @@
 // compile(): the front-end phases chained, with one CompileError carrying every diagnostic.
 #include "nnbench/dsl/compile.hpp"
 
+#include <algorithm>
 #include <set>
 
+#include "nnbench/core/error.hpp"
+#include "nnbench/core/suggest.hpp"
 #include "nnbench/dsl/checker.hpp"
 #include "nnbench/dsl/lexer.hpp"
 #include "nnbench/dsl/macros.hpp"
@@ -41,9 +44,11 @@ std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& o
   Diagnostics diagnostics;
   ast::File tree = front_end(file, diagnostics);
   std::vector<ir::Network> networks;
+  std::vector<std::string> axis_names;
   for (ast::Network& net : tree.networks) {
     const std::size_t before = diagnostics.list().size();
     const std::vector<nnbench::Axis> axes = hpo_axes(net, options.sampling, diagnostics);
+    for (const nnbench::Axis& axis : axes) axis_names.push_back(axis.name);
     if (diagnostics.list().size() > before) continue;
     std::vector<ir::HpoAssignment> assignments =
         substitute_hpo(net, axes, options.hpo_values, diagnostics);
@@ -55,6 +60,20 @@ std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& o
     }
   }
   if (diagnostics.has_errors()) fail(file, diagnostics);
+  // A value chosen for a search space the file does not have is a typo, not a no-op.
+  for (const auto& [name, value] : options.hpo_values) {
+    if (std::find(axis_names.begin(), axis_names.end(), name) != axis_names.end()) continue;
+    std::string message = file.name() + ": no search space '" + name + "'";
+    if (auto best = closest_match(name, axis_names)) message += "; did you mean '" + *best + "'?";
+    if (axis_names.empty()) {
+      message += " (the file has no search spaces)";
+    } else {
+      message += " (search spaces:";
+      for (const std::string& axis : axis_names) message += " " + axis;
+      message += ")";
+    }
+    throw InputError(message);
+  }
   return networks;
 }
 

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <variant>
 
+#include "emit_common.hpp"
 #include "nnbench/core/error.hpp"
 
 namespace nnbench::dsl::channels_last {
@@ -82,7 +83,7 @@ class Walk {
     if (w == Wants::kChannelsLast) move_to(Layout::kChannelsLast, layer.input_shape.size());
     if (w == Wants::kChannelsFirst) move_to(Layout::kChannelsFirst, layer.input_shape.size());
     if (layer.kind == ir::LayerKind::kResidual) {
-      const std::string skip = "skip_" + identifier(layer.name);
+      const std::string skip = "skip_" + emit::identifier(layer.name);
       const Layout skip_layout = layout_;
       out_.push_back(skip + " = x");
       layers(layer.body);
@@ -115,14 +116,6 @@ void emit_layers(const std::vector<ir::Layer>& layers, const Dialect& dialect,
   if (!layers.empty()) walk.move_to(Layout::kChannelsFirst, layers.back().output_shape.size());
 }
 
-std::string identifier(const std::string& layer_name) {
-  std::string out = layer_name;
-  for (char& c : out) {
-    if (c == '/') c = '_';
-  }
-  return out;
-}
-
 std::vector<std::int64_t> spatial_axes(std::size_t rank, Layout layout) {
   std::vector<std::int64_t> axes;
   const auto r = static_cast<std::int64_t>(rank);
@@ -150,7 +143,7 @@ std::int64_t fan_in(const ir::Layer& layer) {
 std::string flag(bool value) { return value ? "True" : "False"; }
 
 std::string name_argument(const std::string& layer_name) {
-  return "name=\"" + identifier(layer_name) + "\"";
+  return "name=\"" + emit::identifier(layer_name) + "\"";
 }
 
 std::string torch_init(const ir::Layer& layer, const std::string& weight_keyword,

@@ -43,9 +43,6 @@ class Dialect {
 void emit_layers(const std::vector<ir::Layer>& layers, const Dialect& dialect,
                  std::vector<std::string>& out);
 
-// The attribute or variable name of a layer: "residual_1/conv2d_3" -> "residual_1_conv2d_3".
-std::string identifier(const std::string& layer_name);
-
 // The axes (batch included) a layer over spatial dimensions works on, in `layout`, for a sample
 // of `rank` dimensions: channels-first (2, .., rank), channels-last (1, .., rank - 1).
 std::vector<std::int64_t> spatial_axes(std::size_t rank, Layout layout);

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "emit_channels_last.hpp"
+#include "emit_common.hpp"
 #include "emit_pytorch_parts.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 
@@ -16,6 +17,7 @@ namespace {
 using channels_last::flag;
 using channels_last::Layout;
 using channels_last::torch_init;
+using emit::any_nonzero;
 using py::number;
 using py::tuple;
 
@@ -42,13 +44,6 @@ std::string apply_activation(const ir::Activation& a, const std::string& x) {
       return "ops.leaky_relu(" + x + ", negative_slope=" + number(a.negative_slope) + ")";
   }
   return x;
-}
-
-bool any_nonzero(const std::vector<std::int64_t>& values) {
-  for (std::int64_t v : values) {
-    if (v != 0) return true;
-  }
-  return false;
 }
 
 // ops.pad's widths for a channels-last tensor: none on the batch and channel axes.
@@ -203,7 +198,7 @@ class KerasDialect final : public channels_last::Dialect {
       std::vector<std::int64_t> mask_shape{1};
       mask_shape.insert(mask_shape.end(), layer.input_shape.begin() + 1, layer.input_shape.end());
       mask_shape.push_back(1);
-      const std::string pool_name = "pool_" + channels_last::identifier(layer.name);
+      const std::string pool_name = "pool_" + emit::identifier(layer.name);
       out.push_back(pool_name + " = " + pooling);
       out.push_back("x = " + pool_name + "(ops.pad(x, " + widths + ")) / " + pool_name +
                     "(ops.pad(ops.ones(" + tuple(mask_shape) + "), " + widths + "))");

@@ -1,19 +1,15 @@
-// Pieces of the PyTorch emitter shared by its two source files (private to the dsl layer).
+// Pieces of the PyTorch emitter shared by its two source files and the Python spellings the JAX
+// and Keras emitters reuse (private to the dsl layer).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "emit_channels_first.hpp"
 #include "nnbench/dsl/ir.hpp"
 
 namespace nnbench::dsl::py {
-
-// The lines of the generated class, without indentation.
-struct Body {
-  std::vector<std::string> init;     // inside __init__
-  std::vector<std::string> forward;  // inside forward(self, x)
-};
 
 // A Python float literal that reads back as the same double ("0.001", "1e-08", "0.0").
 std::string number(double value);
@@ -23,7 +19,8 @@ std::string joined(const std::vector<std::int64_t>& values);
 std::string tuple(const std::vector<std::int64_t>& values);
 // The expression applying `a` to the expression `x`.
 std::string activation(const ir::Activation& a, const std::string& x);
-// Appends every layer's attributes and forward statements (Residual bodies inline).
-void emit_layers(const std::vector<ir::Layer>& layers, Body& body);
+// Appends every layer's attributes (to body.init) and forward statements: the channels-first
+// walk, spelled for PyTorch.
+void emit_layers(const std::vector<ir::Layer>& layers, channels_first::Body& body);
 
 }  // namespace nnbench::dsl::py

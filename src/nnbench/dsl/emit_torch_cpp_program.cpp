@@ -133,7 +133,7 @@ std::string example_input(const ir::Network& net) {
 }  // namespace
 
 std::string emit_torch_cpp(const ir::Network& net) {
-  cpp::Body body;
+  channels_first::Body body;
   cpp::emit_layers(net.layers, body);
   const std::string impl = net.name + "Impl";
   const ir::Activation* folded = folded_activation(net);

@@ -1,13 +1,14 @@
 // Search spaces: axis naming, enumeration into nnbench::Axis, and substitution of a variant.
 #include "nnbench/dsl/hpo.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <random>
 
 #include "layer_table.hpp"
+#include "nnbench/core/error.hpp"
+#include "nnbench/core/parse.hpp"
 
 namespace nnbench::dsl {
 namespace {
@@ -93,6 +94,33 @@ std::string value_text(const ast::Value& v) {
   }
 }
 
+bool parse_double(const std::string& text, double& out) {
+  const std::optional<double> value = nnbench::parse_real(text);
+  if (value) out = *value;
+  return value.has_value();
+}
+
+// Whether `number` is one of a numeric search space's values (up to their text's rounding).
+bool among_values(const std::vector<std::string>& values, double number) {
+  for (const std::string& option : values) {
+    double x = 0.0;
+    if (parse_double(option, x) && std::fabs(x - number) <= 1e-9 * std::fabs(x)) return true;
+  }
+  return false;
+}
+
+// A check that a value given for a numeric search space (`--axis`, `--set`) is one of its values,
+// so a value outside it is refused when the run is planned.
+std::function<void(const std::string&)> one_of_values(const nnbench::Axis& axis) {
+  return [name = axis.name, values = axis.values](const std::string& text) {
+    double number = 0.0;
+    if (parse_double(text, number) && among_values(values, number)) return;
+    std::string list;
+    for (const std::string& option : values) list += (list.empty() ? "" : ", ") + option;
+    throw InputError("search space '" + name + "': value '" + text + "' is not one of " + list);
+  };
+}
+
 // The axis of one search space, or false after reporting why it is malformed.
 bool make_axis(const ast::Value& v, const HpoSampling& sampling, Diagnostics& d,
                nnbench::Axis& axis) {
@@ -120,6 +148,11 @@ bool make_axis(const ast::Value& v, const HpoSampling& sampling, Diagnostics& d,
                                                    : value_text(item));
     }
     axis.description = "HPO(choice)";
+    if (axis.type == AxisType::String) {
+      axis.allowed = axis.values;
+    } else {
+      axis.check = one_of_values(axis);
+    }
     return true;
   }
   const bool is_range = v.hpo_kind == ast::HpoKind::kRange;
@@ -150,6 +183,8 @@ bool make_axis(const ast::Value& v, const HpoSampling& sampling, Diagnostics& d,
     }
     axis.description = "HPO(log_range), " + std::to_string(sampling.samples) + " samples, seed " +
                        std::to_string(sampling.seed);
+    axis.min = low;
+    axis.max = high;
     return true;
   }
   const bool integral = v.items[0].kind == ast::ValueKind::kInt &&
@@ -171,12 +206,8 @@ bool make_axis(const ast::Value& v, const HpoSampling& sampling, Diagnostics& d,
     axis.values.push_back(integral ? std::to_string(static_cast<std::int64_t>(x)) : number_text(x));
   }
   axis.description = "HPO(range)";
+  axis.check = one_of_values(axis);
   return true;
-}
-
-bool parse_double(const std::string& text, double& out) {
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(out);
 }
 
 }  // namespace
@@ -236,11 +267,7 @@ std::vector<ir::HpoAssignment> substitute_hpo(ast::Network& network,
       } else if (v.hpo_kind == ast::HpoKind::kLogRange) {
         valid = number >= v.items[0].as_double() && number <= v.items[1].as_double();
       } else {
-        for (const std::string& option : axis->values) {
-          double x = 0.0;
-          valid =
-              valid || (parse_double(option, x) && std::fabs(x - number) <= 1e-9 * std::fabs(x));
-        }
+        valid = among_values(axis->values, number);
       }
     }
     if (valid && literal.kind == ast::ValueKind::kInt) {

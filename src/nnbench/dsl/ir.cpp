@@ -179,4 +179,14 @@ const char* to_string(InputDType dtype) {
   return dtype == InputDType::kInt64 ? "int64" : "float32";
 }
 
+std::vector<std::int64_t> last_dimension_first(const std::vector<std::int64_t>& begin,
+                                               const std::vector<std::int64_t>& end) {
+  std::vector<std::int64_t> pads;
+  for (std::size_t i = begin.size(); i-- > 0;) {
+    pads.push_back(begin[i]);
+    pads.push_back(end[i]);
+  }
+  return pads;
+}
+
 }  // namespace nnbench::dsl::ir

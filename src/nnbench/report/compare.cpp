@@ -4,19 +4,41 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/parse.hpp"
+#include "nnbench/core/suggest.hpp"
 #include "nnbench/report/mann_whitney.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
+
+double parse_threshold(const std::string& text) {
+  const bool percent = text.ends_with('%');
+  const std::optional<double> value =
+      parse_real(percent ? std::string_view(text).substr(0, text.size() - 1) : text);
+  if (!value || *value < 0) {
+    throw InputError(fmt::format(
+        "--threshold '{}': expected a fraction (0.05) or a percentage (5%) >= 0", text));
+  }
+  const double fraction = percent ? *value / 100 : *value;
+  if (fraction > 1) {
+    throw InputError(fmt::format(
+        "--threshold '{}' would be {}%: give a fraction up to 1 (0.05 = 5%) or a percentage; "
+        "did you mean {}%?",
+        text, format_real(fraction * 100), text));
+  }
+  return fraction;
+}
 
 void validate(const CompareOptions& options) {
   if (options.metric.empty()) throw InputError("compare: the metric name is empty");
-  if (!(options.threshold >= 0) || !std::isfinite(options.threshold)) {
-    throw InputError(fmt::format("compare: threshold {} should be a fraction >= 0 (0.05 = 5%)",
+  if (!(options.threshold >= 0) || !std::isfinite(options.threshold) || options.threshold > 1) {
+    throw InputError(fmt::format("compare: threshold {} should be a fraction in [0, 1] (0.05 = 5%)",
                                  options.threshold));
   }
   if (!(options.alpha > 0 && options.alpha < 1)) {
@@ -152,6 +174,34 @@ void compare_variant(const Result& base, const Result& candidate, const CompareO
   }
 }
 
+// A comparison with nothing to compare is a mistake in what was asked, not a pass: no variant in
+// common, or a metric neither run reports (a typo), is InputError.
+void check_comparable(const LoadedRun& base, const LoadedRun& candidate,
+                      const std::map<Key, const Result*>& candidate_by_key,
+                      const CompareOptions& options) {
+  const bool common = std::any_of(base.results.begin(), base.results.end(), [&](const Result& r) {
+    return candidate_by_key.count(key_of(r)) > 0;
+  });
+  if (!common) {
+    throw InputError(fmt::format(
+        "compare: runs {} and {} have no variant in common (same benchmark and variant name)",
+        base.run_info.run_id, candidate.run_info.run_id));
+  }
+  if (options.metric == "*") return;
+  std::set<std::string> metrics;
+  for (const LoadedRun* run : {&base, &candidate}) {
+    for (const Result& result : run->results) {
+      for (const Metric& metric : result.metrics) metrics.insert(metric.name);
+    }
+  }
+  if (metrics.count(options.metric)) return;
+  const std::vector<std::string> names(metrics.begin(), metrics.end());
+  std::string message = fmt::format("compare: no result reports metric '{}'", options.metric);
+  if (auto best = closest_match(options.metric, names))
+    message += fmt::format("; did you mean '{}'?", *best);
+  throw InputError(message + fmt::format(" (metrics: {}, or * for all)", fmt::join(names, ", ")));
+}
+
 }  // namespace
 
 Comparison compare_runs(const LoadedRun& base, const LoadedRun& candidate,
@@ -183,6 +233,7 @@ Comparison compare_runs(const LoadedRun& base, const LoadedRun& candidate,
       comparison.rows.push_back(missing_row(key, options.metric, "only in new run"));
     }
   }
+  check_comparable(base, candidate, candidate_by_key, options);
   return comparison;
 }
 
@@ -191,4 +242,4 @@ bool has_significant_regression(const Comparison& comparison) {
                      [](const CompareRow& row) { return row.verdict == Verdict::Slower; });
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -5,7 +5,7 @@
 
 #include "nnbench/report/text_table.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 std::string change_cell(const CompareRow& row) {
@@ -73,4 +73,4 @@ std::string render_comparison_terminal(const Comparison& comparison) {
   return out;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

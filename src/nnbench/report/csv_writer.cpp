@@ -5,7 +5,7 @@
 
 #include "nnbench/report/output_directory.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 std::string number_cell(const std::optional<double>& value) {
@@ -32,12 +32,13 @@ std::vector<std::string> row_cells(const ResultRow& row) {
           number_cell(row.latency_max_ms),
           number_cell(row.throughput),
           row.throughput_unit,
-          number_cell(row.memory_mb),
+          number_cell(row.memory_mib),  // memory_mb: the old name of memory_mib, kept a release
           number_cell(row.compile_time_ms),
           row.timestamp,
           row.git_commit,
           row.status,
-          row.reason};
+          row.reason,
+          number_cell(row.memory_mib)};
 }
 
 void append_line(std::string& out, const std::vector<std::string>& cells) {
@@ -52,11 +53,13 @@ void append_line(std::string& out, const std::vector<std::string>& cells) {
 
 const std::vector<std::string>& csv_columns() {
   static const std::vector<std::string> columns = {
-      "benchmark",       "variant",        "model",          "framework",       "mode",
-      "device",          "device_type",    "batch_size",     "dtype",           "input_shape",
-      "latency_p50_ms",  "latency_p95_ms", "latency_p99_ms", "latency_mean_ms", "latency_std_ms",
-      "latency_min_ms",  "latency_max_ms", "throughput",     "throughput_unit", "memory_mb",
-      "compile_time_ms", "timestamp",      "git_commit",     "status",          "reason"};
+      "benchmark", "variant", "model", "framework", "mode", "device", "device_type", "batch_size",
+      "dtype", "input_shape", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
+      "latency_mean_ms", "latency_std_ms", "latency_min_ms", "latency_max_ms", "throughput",
+      "throughput_unit", "memory_mb", "compile_time_ms", "timestamp", "git_commit", "status",
+      "reason",
+      // The memory column by its right name; memory_mb (the same MiB) stays one release.
+      "memory_mib"};
   return columns;
 }
 
@@ -84,4 +87,4 @@ void CsvWriter::write(const std::vector<Result>& results, const RunInfo& run_inf
   write_file_atomically(dir / "results.csv", render_csv(results, run_info));
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -3,7 +3,7 @@
 
 #include "nnbench/report/python_script.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 void write_dashboard(const std::filesystem::path& directory, const std::filesystem::path& out) {
   const std::filesystem::path scratch = out.has_parent_path() ? out.parent_path() : ".";
@@ -12,4 +12,4 @@ void write_dashboard(const std::filesystem::path& directory, const std::filesyst
       "the dashboard of " + directory.string());
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 // The run holding only the result of (benchmark, variant).
@@ -51,4 +51,4 @@ Comparison check_history(const HistoryDb& history, const CompareOptions& options
   return all;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -1,4 +1,4 @@
-// The results history in SQLite (see history_db.hpp). A result is stored as its scenario JSON
+// The results history in SQLite (see history_db.hpp). A result is stored as its variant record JSON
 // (the result files' own format, so one reader serves both) with the raw samples moved out into
 // the samples table, and its metrics' statistics as rows that SQL can query.
 #include "nnbench/report/history_db.hpp"
@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 #endif
 
-namespace nnbench {
+namespace nnbench::report {
 
 std::string machine_of(const Environment& environment) {
   std::string gpus;
@@ -317,8 +317,8 @@ void HistoryDb::record(const std::vector<Result>& results, const RunInfo& run_in
                     "INSERT INTO variants (run, benchmark, variant, status, reason, started_at, "
                     "scenario_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const Result& result : results) {
-    ordered_json scenario = scenario_to_json(result, run_info);
-    for (auto& [name, measurement] : scenario["measurements"].items()) {
+    ordered_json record = variant_record_to_json(result, run_info);
+    for (auto& [name, measurement] : record["measurements"].items()) {
       measurement["samples"] = ordered_json::array();  // in the samples table instead
     }
     variant.bind(1, run_row)
@@ -327,7 +327,7 @@ void HistoryDb::record(const std::vector<Result>& results, const RunInfo& run_in
         .bind(4, to_string(result.status))
         .bind(5, result.reason)
         .bind(6, result.started_at)
-        .bind(7, scenario.dump());
+        .bind(7, record.dump());
     variant.run();
     const std::int64_t variant_row = sqlite3_last_insert_rowid(c.db);
     for (const Metric& metric : result.metrics) store_statistics(c, variant_row, metric);
@@ -374,7 +374,8 @@ LoadedRun HistoryDb::load(const std::string& run_id) const {
   while (variants.step()) {
     Result result;
     try {
-      result = scenario_from_json(ordered_json::parse(variants.text(2)), variants.text(1), where);
+      result =
+          variant_record_from_json(ordered_json::parse(variants.text(2)), variants.text(1), where);
     } catch (const ordered_json::exception& e) {
       throw IoError(fmt::format("{}: unreadable variant record: {}", where, e.what()));
     }
@@ -450,4 +451,4 @@ std::string HistoryDb::latest_machine() const {
 
 #endif  // NNBENCH_WITH_SQLITE
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -8,7 +8,7 @@
 #include "nnbench/report/output_directory.hpp"
 #include "nnbench/report/result_json.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 std::string result_file_name(const std::string& benchmark) {
   std::string stem = benchmark.empty() ? std::string("unnamed") : benchmark;
@@ -45,4 +45,4 @@ void JsonWriter::write(const std::vector<Result>& results, const RunInfo& run_in
   }
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

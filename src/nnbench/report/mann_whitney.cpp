@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace nnbench {
+namespace nnbench::report {
 
 namespace {
 
@@ -102,4 +102,4 @@ MannWhitneyResult mann_whitney_u(std::span<const double> a, std::span<const doub
   return result;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

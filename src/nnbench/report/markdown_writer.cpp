@@ -11,7 +11,7 @@
 #include "nnbench/report/result_row.hpp"
 #include "nnbench/report/text_table.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 std::string or_unknown(const std::string& text) { return text.empty() ? "unknown" : text; }
@@ -168,7 +168,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
   table.header = axes.empty() ? std::vector<std::string>{"variant"} : axes;
   const std::size_t first_figure = table.header.size();
   for (const char* column : {"median ms [95% CI]", "p95 ms", "p99 ms", "cv %", "throughput",
-                             "memory MB", "samples", "stop reason"}) {
+                             "memory MiB", "samples", "stop reason"}) {
     table.header.push_back(column);
   }
   table.right_aligned.assign(table.header.size(), false);
@@ -198,7 +198,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
     cells.push_back(row.latency_cv ? format_significant(100 * *row.latency_cv, 3) : "-");
     cells.push_back(row.throughput ? format_significant(*row.throughput) + " " + row.throughput_unit
                                    : "-");
-    cells.push_back(format_optional(row.memory_mb));
+    cells.push_back(format_optional(row.memory_mib));
     cells.push_back(std::to_string(result.provenance.sample_count));
     cells.push_back(row.stop_reason.empty() ? "-" : row.stop_reason);
     table.rows.push_back(std::move(cells));
@@ -251,4 +251,4 @@ void MarkdownWriter::write(const std::vector<Result>& results, const RunInfo& ru
   write_file_atomically(dir / "report.md", render_markdown_report(results, run_info));
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

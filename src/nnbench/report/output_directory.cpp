@@ -16,7 +16,7 @@
 
 #include "nnbench/core/error.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace fs = std::filesystem;
 
 namespace {
@@ -125,4 +125,4 @@ fs::path OutputDirectory::commit() {
   return current_;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -10,7 +10,7 @@
 #include "nnbench/core/error.hpp"
 #include "nnbench/report/python_script.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -59,4 +59,4 @@ std::string plots_markdown(const std::vector<Plot>& plots) {
   return text;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

@@ -12,7 +12,7 @@
 
 #include "nnbench/core/error.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 // 'text' for a POSIX shell, single quotes inside escaped.
@@ -74,4 +74,4 @@ void throw_unless_succeeded(const ScriptOutcome& outcome, const std::string& wha
   }
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

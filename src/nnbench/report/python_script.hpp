@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace nnbench {
+namespace nnbench::report {
 
 struct ScriptOutcome {
   int exit_code = -1;  // 127: the Python could not be started
@@ -26,4 +26,4 @@ void throw_unless_succeeded(const ScriptOutcome& outcome, const std::string& wha
 // The Python that run_python_script uses.
 std::string project_python();
 
-}  // namespace nnbench
+}  // namespace nnbench::report

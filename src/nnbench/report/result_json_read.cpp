@@ -6,9 +6,10 @@
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/parse.hpp"
 #include "nnbench/report/result_json.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 const char* type_name(const ordered_json& value) { return value.type_name(); }
@@ -204,32 +205,41 @@ RunInfo run_info_from_json(const ordered_json& run, const ordered_json& context)
   return info;
 }
 
-Result scenario_from_json(const ordered_json& scenario, const std::string& benchmark,
-                          const std::string& where) {
+Result variant_record_from_json(const ordered_json& record, const std::string& benchmark,
+                                const std::string& where) {
   Result result;
   result.benchmark = benchmark;
-  const ordered_json& variant = field(scenario, "variant", where);
+  const ordered_json& variant = field(record, "variant", where);
   if (!variant.is_object()) wrong_type("variant", where, "an object", variant);
   for (const auto& [axis, value] : variant.items()) {
-    if (!value.is_string()) wrong_type(axis.c_str(), where + ".variant", "a string", value);
-    result.variant.values.emplace_back(axis, value.get<std::string>());
+    if (value.is_number_integer()) {
+      result.variant.values.emplace_back(axis, std::to_string(value.get<long long>()));
+      result.variant.axis_types[axis] = AxisType::Int;
+    } else if (value.is_number_float()) {
+      result.variant.values.emplace_back(axis, format_real(value.get<double>()));
+      result.variant.axis_types[axis] = AxisType::Float;
+    } else if (value.is_string()) {
+      result.variant.values.emplace_back(axis, value.get<std::string>());
+    } else {
+      wrong_type(axis.c_str(), where + ".variant", "a string or a number", value);
+    }
   }
-  const std::string scenario_name = get_string(scenario, "scenario_name", where);
+  const std::string scenario_name = get_string(record, "scenario_name", where);
   if (scenario_name != result.variant.name()) {
     throw InputError(fmt::format("'{}.scenario_name' is '{}' but its variant is named '{}'", where,
                                  scenario_name, result.variant.name()));
   }
-  result.labels = get_string_map(scenario, "labels", where);
+  result.labels = get_string_map(record, "labels", where);
   try {
-    result.status = parse_result_status(get_string(scenario, "status", where));
+    result.status = parse_result_status(get_string(record, "status", where));
   } catch (const InputError& error) {
     throw InputError(fmt::format("'{}.status': {}", where, error.what()));
   }
-  result.reason = get_string(scenario, "reason", where);
-  result.started_at = get_string(scenario, "started_at", where);
+  result.reason = get_string(record, "reason", where);
+  result.started_at = get_string(record, "started_at", where);
   result.provenance =
-      provenance_from_json(field(scenario, "provenance", where), where + ".provenance");
-  const ordered_json& measurements = field(scenario, "measurements", where);
+      provenance_from_json(field(record, "provenance", where), where + ".provenance");
+  const ordered_json& measurements = field(record, "measurements", where);
   if (!measurements.is_object()) wrong_type("measurements", where, "an object", measurements);
   for (const auto& [name, metric] : measurements.items()) {
     result.metrics.push_back(metric_from_json(name, metric, where + ".measurements." + name));
@@ -237,4 +247,4 @@ Result scenario_from_json(const ordered_json& scenario, const std::string& bench
   return result;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

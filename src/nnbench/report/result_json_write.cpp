@@ -3,9 +3,10 @@
 #include <set>
 #include <stdexcept>
 
+#include "nnbench/core/parse.hpp"
 #include "nnbench/report/result_json.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 
 ordered_json json_number(double value) {
   if (!std::isfinite(value)) return nullptr;
@@ -20,9 +21,23 @@ ordered_json string_map_to_json(const std::map<std::string, std::string>& values
   return object;
 }
 
+// Axis values typed as their axes are: numbers as numbers (their canonical text reads back to
+// the same value), strings as strings.
 ordered_json variant_to_json(const Variant& variant) {
   ordered_json object = ordered_json::object();
-  for (const auto& [axis, value] : variant.values) object[axis] = value;
+  for (const auto& [axis, value] : variant.values) {
+    const AxisType type = variant.type_of(axis);
+    const std::optional<long long> integer =
+        type == AxisType::Int ? parse_integer(value) : std::nullopt;
+    const std::optional<double> real = type == AxisType::Float ? parse_real(value) : std::nullopt;
+    if (integer) {
+      object[axis] = *integer;
+    } else if (real) {
+      object[axis] = *real;
+    } else {
+      object[axis] = value;
+    }
+  }
   return object;
 }
 
@@ -32,7 +47,7 @@ ordered_json samples_to_json(const std::vector<double>& samples) {
   return array;
 }
 
-// The short machine description every scenario repeats, for readers of the seed format.
+// The short machine description every variant record repeats, for readers of the seed format.
 ordered_json hardware_summary(const Environment& environment) {
   ordered_json gpus = ordered_json::array();
   for (const GpuInfo& gpu : environment.gpus) gpus.push_back(gpu.name);
@@ -145,7 +160,7 @@ ordered_json metric_to_json(const Metric& metric) {
   return object;
 }
 
-ordered_json scenario_to_json(const Result& result, const RunInfo& run_info) {
+ordered_json variant_record_to_json(const Result& result, const RunInfo& run_info) {
   ordered_json measurements = ordered_json::object();
   for (const Metric& metric : result.metrics) {
     if (measurements.contains(metric.name)) {
@@ -178,19 +193,19 @@ std::string model_name_of(const std::vector<Result>& results) {
 
 ordered_json benchmark_file_to_json(const std::vector<Result>& results, const RunInfo& run_info) {
   if (results.empty()) throw std::invalid_argument("benchmark_file_to_json: no results");
-  ordered_json scenarios = ordered_json::array();
+  ordered_json records = ordered_json::array();
   for (const Result& result : results) {
     if (result.benchmark != results.front().benchmark) {
       throw std::invalid_argument("benchmark_file_to_json: results of several benchmarks");
     }
-    scenarios.push_back(scenario_to_json(result, run_info));
+    records.push_back(variant_record_to_json(result, run_info));
   }
   return {{"schema_version", kResultSchemaVersion},
           {"model_name", model_name_of(results)},
           {"benchmark", results.front().benchmark},
           {"run", run_info_to_json(run_info)},
           {"context", environment_to_json(run_info.environment)},
-          {"benchmark_scenarios", scenarios}};
+          {"benchmark_scenarios", records}};
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

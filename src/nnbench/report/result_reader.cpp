@@ -10,7 +10,7 @@
 #include "nnbench/core/error.hpp"
 #include "nnbench/report/result_json.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace fs = std::filesystem;
 
 namespace {
@@ -74,11 +74,11 @@ LoadedRun read_result_file(const fs::path& path) {
     if (!root.contains("run")) throw InputError("missing field 'run'");
     if (!root.contains("context")) throw InputError("missing field 'context'");
     run.run_info = run_info_from_json(root.at("run"), root.at("context"));
-    const ordered_json& scenarios = root.at("benchmark_scenarios");
-    if (!scenarios.is_array()) throw InputError("field 'benchmark_scenarios' should be an array");
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      run.results.push_back(
-          scenario_from_json(scenarios[i], benchmark, fmt::format("benchmark_scenarios[{}]", i)));
+    const ordered_json& records = root.at("benchmark_scenarios");
+    if (!records.is_array()) throw InputError("field 'benchmark_scenarios' should be an array");
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      run.results.push_back(variant_record_from_json(records[i], benchmark,
+                                                     fmt::format("benchmark_scenarios[{}]", i)));
     }
   } catch (const InputError& error) {
     throw InputError(fmt::format("result file '{}': {}", path.string(), error.what()));
@@ -124,4 +124,4 @@ LoadedRun read_results(const fs::path& path) {
   return read_result_file(path);
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

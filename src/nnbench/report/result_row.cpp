@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace nnbench {
+namespace nnbench::report {
 
 std::optional<double> max_metric_with_suffix(const Result& result, const std::string& suffix) {
   std::optional<double> largest;
@@ -67,7 +67,7 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info) {
   }
   std::optional<double> memory_bytes = max_metric_with_suffix(result, "peak_allocated_bytes");
   if (!memory_bytes) memory_bytes = max_metric_with_suffix(result, "peak_rss_bytes");
-  if (memory_bytes) row.memory_mb = *memory_bytes / (1024.0 * 1024.0);
+  if (memory_bytes) row.memory_mib = *memory_bytes / (1024.0 * 1024.0);
   if (const Metric* compile = result.find_metric(kCompileTimeMetric)) {
     row.compile_time_ms = finite(compile->value);
   }
@@ -79,4 +79,4 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info) {
   return row;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

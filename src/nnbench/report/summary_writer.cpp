@@ -7,7 +7,7 @@
 #include "nnbench/report/output_directory.hpp"
 #include "nnbench/report/result_row.hpp"
 
-namespace nnbench {
+namespace nnbench::report {
 namespace {
 
 ordered_json optional_number(const std::optional<double>& value) {
@@ -33,7 +33,9 @@ ordered_json summary_to_json(const std::vector<Result>& results, const RunInfo& 
                     {"latency_cv", optional_number(row.latency_cv)},
                     {"throughput", optional_number(row.throughput)},
                     {"throughput_unit", row.throughput_unit},
-                    {"memory_mb", optional_number(row.memory_mb)},
+                    {"memory_mib", optional_number(row.memory_mib)},
+                    // The old name of memory_mib, kept one release.
+                    {"memory_mb", optional_number(row.memory_mib)},
                     {"stop_reason", row.stop_reason}});
   }
   ordered_json files = ordered_json::array();
@@ -60,4 +62,4 @@ void SummaryWriter::write(const std::vector<Result>& results, const RunInfo& run
   write_file_atomically(dir / "summary.json", summary_to_json(results, run_info).dump(2) + "\n");
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

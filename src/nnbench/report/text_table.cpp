@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace nnbench {
+namespace nnbench::report {
 
 std::string format_significant(double value, int significant) {
   if (std::isnan(value)) return "nan";
@@ -102,4 +102,4 @@ std::string render_plain_table(const TextTable& table) {
   return out;
 }
 
-}  // namespace nnbench
+}  // namespace nnbench::report

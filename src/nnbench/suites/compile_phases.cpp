@@ -15,7 +15,7 @@
 #include "nnbench/dsl/lexer.hpp"
 #include "nnbench/dsl/macros.hpp"
 #include "nnbench/dsl/parser.hpp"
-#include "nnbench/engine/model_builder.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
 
 namespace nnbench::suites {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/state.hpp"
-#include "nnbench/engine/torch_runtime.hpp"
+#include "nnbench/engine/runtime/torch_runtime.hpp"
 
 namespace nnbench::suites {
 
@@ -39,10 +39,15 @@ engine::ProcessGroup& job_process_group(const State& state, const torch::Device&
     return *group;
   }
   const engine::DistributedEnvironment environment = engine::distributed_environment_from_env();
-  const auto timeout = std::chrono::seconds(state.count_option("dist_timeout_s", 300));
+  const auto timeout = std::chrono::seconds(state.options().get_int("dist_timeout_s"));
   group = new engine::ProcessGroup(environment, timeout, cuda_device);
   group_cuda_device = cuda_device;
   return *group;
+}
+
+std::vector<Option> distributed_job_options() {
+  return {int_option("dist_timeout_s", 300, "seconds the rendezvous and every collective may take",
+                     1, 86400)};
 }
 
 }  // namespace nnbench::suites

@@ -35,12 +35,12 @@ std::int64_t ForwardLoadBackend::bucket_for(std::size_t n) const {
   return *it;
 }
 
-void ForwardLoadBackend::issue(const std::vector<QueuedQuery>& batch) {
+void ForwardLoadBackend::issue(const std::vector<load::QueuedQuery>& batch) {
   forward_(bucket_for(batch.size()));
   completion_.mark();
 }
 
-bool ForwardLoadBackend::wait(LoadClock& clock, std::chrono::nanoseconds deadline) {
+bool ForwardLoadBackend::wait(load::LoadClock& clock, std::chrono::nanoseconds deadline) {
   // Polled, not blocked on: the scheduler must wake for the next arrival. yield() keeps the poll
   // within microseconds of the completion without starving the GPU monitor's thread.
   while (!completion_.done()) {

@@ -17,6 +17,14 @@
 #include "nnbench/core/error.hpp"
 
 namespace nnbench::suites {
+
+Option python_option() {
+  return with_default_note(
+      path_option("python", NNBENCH_SCRIPT_PYTHON,
+                  "the Python that runs PyTorch's side (workers, the AOTInductor compiler)"),
+      "the project's: .venv/bin/python, else python3");
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -44,13 +52,20 @@ std::string quoted(const std::string& line) {
   return "'" + (line.size() > 200 ? line.substr(0, 197) + "..." : line) + "'";
 }
 
-}  // namespace
+// What a finished worker left: its output, standard error, exit status, and whether it was
+// killed for running past its timeout.
+struct FinishedWorker {
+  std::string out, err;
+  int status = 0;
+  bool timed_out = false;
+};
 
-WorkerReport run_framework_worker(const std::vector<std::string>& command,
-                                  const std::vector<std::string>& environment,
-                                  std::chrono::milliseconds timeout) {
-  if (command.empty()) throw Error("framework worker: no command");
-  const std::string name = command.front();
+// Starts `command` in its own process group with the environment, collects both pipes until
+// they close or the timeout passes (then kills the group), and reaps it.
+FinishedWorker run_to_completion(const std::vector<std::string>& command,
+                                 const std::vector<std::string>& environment,
+                                 std::chrono::milliseconds timeout) {
+  const std::string& name = command.front();
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw Error(
@@ -74,17 +89,16 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
   close(out_pipe[1]);
   close(err_pipe[1]);
 
-  std::string out, err;
+  FinishedWorker finished;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   const auto deadline = Clock::now() + timeout;
-  bool timed_out = false;
   int open_pipes = 2;
   char buffer[65536];
   while (open_pipes > 0) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
-      timed_out = true;
+      finished.timed_out = true;
       kill(-pid, SIGKILL);
       break;
     }
@@ -95,7 +109,7 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
       if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
       const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
       if (n > 0) {
-        (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(n));
+        (i == 0 ? finished.out : finished.err).append(buffer, static_cast<std::size_t>(n));
       } else if (n == 0 || errno != EINTR) {
         close(fds[i].fd);
         fds[i].fd = -1;
@@ -106,17 +120,16 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
   for (const pollfd& f : fds) {
     if (f.fd >= 0) close(f.fd);
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(pid, &finished.status, 0) < 0 && errno == EINTR) {
   }
-  const std::string stderr_tail = tail_lines(err, 3);
-  if (timed_out) {
-    throw Error(fmt::format("framework worker {} ran past its timeout of {} s and was killed: {}",
-                            name, timeout.count() / 1000.0, stderr_tail));
-  }
+  return finished;
+}
 
+// The protocol's records in the worker's standard output; `done` tells whether it ended with
+// {"done": true}. Throws UnavailableError for {"unavailable": ...}, Error for anything else.
+WorkerReport parse_worker_output(const std::string& name, const std::string& out, bool& done) {
   WorkerReport report;
-  bool done = false;
+  done = false;
   std::size_t start = 0;
   while (start < out.size()) {
     const auto end = out.find('\n', start);
@@ -152,15 +165,34 @@ WorkerReport run_framework_worker(const std::vector<std::string>& command,
                               name, quoted(line)));
     }
   }
+  return report;
+}
+
+}  // namespace
+
+WorkerReport run_framework_worker(const std::vector<std::string>& command,
+                                  const std::vector<std::string>& environment,
+                                  std::chrono::milliseconds timeout) {
+  if (command.empty()) throw Error("framework worker: no command");
+  const std::string& name = command.front();
+  const FinishedWorker finished = run_to_completion(command, environment, timeout);
+  const std::string stderr_tail = tail_lines(finished.err, 3);
+  if (finished.timed_out) {
+    throw Error(fmt::format("framework worker {} ran past its timeout of {} s and was killed: {}",
+                            name, timeout.count() / 1000.0, stderr_tail));
+  }
+  bool done = false;
+  WorkerReport report = parse_worker_output(name, finished.out, done);
+  const int status = finished.status;
   if (WIFSIGNALED(status)) {
     throw Error(fmt::format("framework worker {} was killed by signal {}: {}", name,
                             WTERMSIG(status), stderr_tail));
   }
   // The child's exec failed: the interpreter or program is not there, so the variant cannot run
   // here (as opposed to one that ran and failed).
-  if (const auto at = err.find("cannot run '" + name + "'");
+  if (const auto at = finished.err.find("cannot run '" + name + "'");
       WEXITSTATUS(status) == 127 && at != std::string::npos) {
-    throw UnavailableError(err.substr(at, err.find('\n', at) - at));
+    throw UnavailableError(finished.err.substr(at, finished.err.find('\n', at) - at));
   }
   if (WEXITSTATUS(status) != 0) {
     throw Error(fmt::format("framework worker {} exited with code {}: {}", name,

@@ -11,17 +11,19 @@
 #include <fmt/ranges.h>
 
 #include "nnbench/core/error.hpp"
-#include "nnbench/engine/backend_settings.hpp"
-#include "nnbench/engine/cuda_graph.hpp"
-#include "nnbench/engine/device_instruments.hpp"
-#include "nnbench/engine/device_memory_guard.hpp"
-#include "nnbench/engine/image_folder.hpp"
-#include "nnbench/engine/inference_fusion.hpp"
-#include "nnbench/engine/model_zoo.hpp"
-#include "nnbench/engine/torch_runtime.hpp"
+#include "nnbench/engine/data/image_folder.hpp"
+#include "nnbench/engine/instruments/device_instruments.hpp"
+#include "nnbench/engine/models/inference_fusion.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
+#include "nnbench/engine/runtime/backend_settings.hpp"
+#include "nnbench/engine/runtime/cuda_graph.hpp"
+#include "nnbench/engine/runtime/device_memory_guard.hpp"
+#include "nnbench/engine/runtime/torch_runtime.hpp"
 #include "nnbench/suites/aot_package.hpp"
 #include "nnbench/suites/forward_load_backend.hpp"
+#include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/inputs.hpp"
+#include "nnbench/suites/model_catalogue.hpp"
 
 namespace nnbench::suites {
 namespace {
@@ -76,11 +78,13 @@ double relative_tolerance(torch::ScalarType dtype) {
 
 Spec read_spec(const State& state, const std::string& fixed_model) {
   Spec spec;
-  spec.model = fixed_model.empty() ? state.get_string("model") : fixed_model;
-  spec.batch_size = state.get_int("batch_size");
-  if (spec.batch_size < 1) {
-    throw InputError(fmt::format("axis 'batch_size': expected >= 1, got {}", spec.batch_size));
+  if (fixed_model.empty()) {
+    const ModelSource source = resolve_model(state.get_string("model"));
+    spec.model = source.kind == ModelKind::LanguageFile ? source.file.string() : source.name;
+  } else {
+    spec.model = fixed_model;
   }
+  spec.batch_size = state.get_int("batch_size");
   spec.dtype_name = axis_or(state, "dtype", "fp32");
   spec.dtype = engine::parse_dtype(spec.dtype_name);
   spec.mode = axis_or(state, "mode", "eager");
@@ -95,9 +99,14 @@ Spec read_spec(const State& state, const std::string& fixed_model) {
   }
   spec.backend.cudnn_benchmark = on_off(state, "cudnn_benchmark", "on");
   spec.backend.tf32 = on_off(state, "tf32", "off");
-  spec.zoo.hidden_dim = state.variant().has("hidden_dim") ? state.get_int("hidden_dim")
-                                                          : state.count_option("hidden_dim", 512);
-  spec.zoo.image_size = state.count_option("image_size", 224);
+  // The zoo's options, where the benchmark declares them (the scaling MLP's own benchmark has
+  // its width as an axis).
+  if (state.variant().has("hidden_dim")) {
+    spec.zoo.hidden_dim = state.get_int("hidden_dim");
+  } else if (spec.model == "scaling_mlp") {
+    spec.zoo.hidden_dim = state.options().get_int("hidden_dim");
+  }
+  if (fixed_model.empty()) spec.zoo.image_size = state.options().get_int("image_size");
   spec.zoo.seed = state.seed();
   return spec;
 }
@@ -220,52 +229,67 @@ InferenceBenchmark::InferenceBenchmark(std::string fixed_model)
 
 InferenceBenchmark::~InferenceBenchmark() = default;
 
-void InferenceBenchmark::setup(State& state) {
-  Session& s = *session_;
-  s.spec = read_spec(state, fixed_model_);
+std::vector<Option> InferenceBenchmark::options() const {
+  std::vector<Option> options = engine::device_instrument_option_declarations();
+  if (!fixed_model_.empty()) return options;  // the model's own benchmark: its axes say it all
+  const std::vector<Option> zoo{
+      string_option("data", "synthetic",
+                    "'synthetic' (seeded random input), or an ImageNet-style image folder "
+                    "(class/image files) for image models"),
+      int_option("image_size", 224, "side of the square input images (vit_b_16: a multiple of 16)",
+                 32, 4096),
+      int_option("hidden_dim", 512, "scaling_mlp: width of its three hidden layers", 1, 1 << 20),
+      bool_option("aot_max_autotune", false,
+                  "aot modes: compile with Inductor's max-autotune (slow to compile)"),
+      with_default_note(path_option("aot_cache", "", "aot modes: the compiled packages' folder"),
+                        "$NNBENCH_CACHE_DIR/aot, else ~/.cache/nnbench/aot"),
+      python_option(),
+      int_option("aot_timeout_s", 1800, "aot modes: seconds the compiler may take", 1, 86400)};
+  options.insert(options.end(), zoo.begin(), zoo.end());
+  for (Option& scenario : load::load_scenario_options(/*generation=*/false))
+    options.push_back(scenario);
+  return options;
+}
+
+namespace {
+
+using Session = InferenceBenchmark::Session;
+
+// Builds the variant's model unless the session holds it already (same model, dtype, layout,
+// sizes, seed, device and fusion); true when it was built now.
+bool load_model(State& state, Session& s) {
   const Spec& spec = s.spec;
-  s.device = engine::resolve_device(state.device());
-  skip_unsupported(state, spec, s.device);
-  // CUDA: event timer, allocator probe, NVML monitor, L2 flush with cold=true; CPU: nothing.
-  s.instruments = engine::attach_device_instruments(state, state.device());
-  s.backend = std::make_unique<engine::ScopedBackendSettings>(spec.backend);
-
   const std::string key = spec.model_key(s.device);
-  bool built_now = false;
-  if (key != s.model_key) {
-    s.model.reset();
-    s.model_key.clear();
-    engine::ZooModel model = engine::make_zoo_model(spec.model, spec.zoo);
-    if (spec.layout == "channels_last" && !model.convolutional) {
-      state.skip(
-          fmt::format("layout channels_last applies to convolutional models, not {}", spec.model));
-    }
-    engine::guard_device_memory(
-        [&] {
-          model.module->to(s.device, spec.dtype);
-          if (spec.layout == "channels_last") make_channels_last(*model.module);
-          return 0;
-        },
-        out_of_memory_in(spec, "loading"));
-    model.module->eval();
-    s.model = std::move(model);
-    s.model_key = key;
-    built_now = true;
+  if (key == s.model_key) return false;
+  s.model.reset();
+  s.model_key.clear();
+  engine::ZooModel model = engine::make_zoo_model(spec.model, spec.zoo);
+  if (spec.layout == "channels_last" && !model.convolutional) {
+    state.skip(
+        fmt::format("layout channels_last applies to convolutional models, not {}", spec.model));
   }
-  engine::ZooModel& model = *s.model;
-  // On CUDA the fused modes run convolutional models channels_last (what cuDNN's fused kernels
-  // are made for) whatever the layout axis says.
-  const bool channels_last =
-      spec.layout == "channels_last" || (spec.fused() && model.convolutional && s.device.is_cuda());
+  engine::guard_device_memory(
+      [&] {
+        model.module->to(s.device, spec.dtype);
+        if (spec.layout == "channels_last") make_channels_last(*model.module);
+        return 0;
+      },
+      out_of_memory_in(spec, "loading"));
+  model.module->eval();
+  s.model = std::move(model);
+  s.model_key = key;
+  return true;
+}
 
-  std::vector<std::int64_t> input_shape{spec.batch_size};
-  input_shape.insert(input_shape.end(), model.sample_shape.begin(), model.sample_shape.end());
-  const std::string data = state.option("data", "synthetic");
-  if (data != "synthetic" && model.sample_shape.size() != 3) {
+// The batch: seeded random input, or real images (option data=DIR), in the model's layout.
+torch::Tensor make_input(State& state, const Session& s, const std::string& data,
+                         const std::vector<std::int64_t>& input_shape, bool channels_last) {
+  const Spec& spec = s.spec;
+  if (data != "synthetic" && s.model->sample_shape.size() != 3) {
     state.skip(fmt::format("data={} holds images; {} takes vectors of {}", data, spec.model,
-                           model.sample_shape.front()));
+                           s.model->sample_shape.front()));
   }
-  s.input = engine::guard_device_memory(
+  return engine::guard_device_memory(
       [&] {
         torch::Tensor input = data == "synthetic"
                                   ? seeded_input(input_shape, spec.dtype, s.device, state.seed())
@@ -273,10 +297,16 @@ void InferenceBenchmark::setup(State& state) {
         return channels_last ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
       },
       out_of_memory_in(spec, "allocating the input of"));
+}
 
-  if (spec.fused() && built_now) {
-    // Measured once per built model, at the first batch size it meets; a rewrite that throws
-    // leaves no half-fused model for the next variant.
+// The fused modes: the model rewritten once per built model (at the first batch size it meets),
+// its difference from eager checked for every variant.
+void prepare_fused(State& state, Session& s, bool built_now) {
+  const Spec& spec = s.spec;
+  engine::ZooModel& model = *s.model;
+  if (built_now) {
+    // A rewrite that throws leaves no half-fused model for the next variant.
+    const std::string key = s.model_key;
     s.model_key.clear();
     torch::InferenceMode inference;
     const torch::Tensor reference = model.forward(s.input);
@@ -285,44 +315,54 @@ void InferenceBenchmark::setup(State& state) {
     s.fusion_difference = relative_difference(model.forward(s.input), reference);
     s.model_key = key;
   }
-  if (spec.fused()) {
-    check_against_eager(state, spec, s.fusion_difference);
-    state.set_label("fusion", s.fusion.summary());
-  }
-  if (spec.aot()) {
-    AotRequest request;
-    request.dtype_name = spec.dtype_name;
-    request.batch_size = spec.batch_size;
-    request.channels_last = channels_last;
-    request.max_autotune = state.option("aot_max_autotune", "false") == "true";
-    request.single_threaded = spec.graph();
-    request.cache_dir = state.option("aot_cache", "");
-    request.python = state.option("python", NNBENCH_SCRIPT_PYTHON);
-    request.timeout = std::chrono::seconds(state.count_option("aot_timeout_s", 1800));
-    s.aot = std::make_unique<AotModel>(model, s.device, request);
-    torch::InferenceMode inference;
-    const torch::Tensor reference = model.forward(s.input);
-    const torch::Tensor output = engine::guard_device_memory(
-        [&] { return s.aot->forward(s.input); }, out_of_memory_in(spec, "running"));
-    check_against_eager(state, spec, relative_difference(output, reference));
-    state.add_metric("compile_time_ms", s.aot->compile_ms(), "ms");
-    state.set_label("aot_package", s.aot->cache_hit() ? "cached" : "compiled now");
-  }
-  if (spec.graph()) {
-    torch::InferenceMode inference;
-    auto forward = [&s] { return s.aot ? s.aot->forward(s.input) : s.model->forward(s.input); };
-    s.graph = engine::guard_device_memory(
-        [&] { return std::make_unique<engine::CapturedForward>(forward, s.device); },
-        out_of_memory_in(spec, "capturing"));
-    // aot+graph: compile_time_ms is the package's; the capture is reported apart.
-    state.add_metric(spec.aot() ? "graph_capture_ms" : "compile_time_ms", s.graph->capture_ms(),
-                     "ms");
-  }
+  check_against_eager(state, spec, s.fusion_difference);
+  state.set_label("fusion", s.fusion.summary());
+}
 
+// The aot modes: the model compiled by AOTInductor (or taken from the cache) and checked against
+// eager on the variant's batch.
+void prepare_aot(State& state, Session& s, bool channels_last) {
+  const Spec& spec = s.spec;
+  AotRequest request;
+  request.dtype_name = spec.dtype_name;
+  request.batch_size = spec.batch_size;
+  request.channels_last = channels_last;
+  request.max_autotune = state.options().get_bool("aot_max_autotune");
+  request.single_threaded = spec.graph();
+  request.cache_dir = state.options().find_string("aot_cache").value_or("");
+  request.python = state.options().get_string("python");
+  request.timeout = std::chrono::seconds(state.options().get_int("aot_timeout_s"));
+  s.aot = std::make_unique<AotModel>(*s.model, s.device, request);
+  torch::InferenceMode inference;
+  const torch::Tensor reference = s.model->forward(s.input);
+  const torch::Tensor output = engine::guard_device_memory([&] { return s.aot->forward(s.input); },
+                                                           out_of_memory_in(spec, "running"));
+  check_against_eager(state, spec, relative_difference(output, reference));
+  state.add_metric("compile_time_ms", s.aot->compile_ms(), "ms");
+  state.set_label("aot_package", s.aot->cache_hit() ? "cached" : "compiled now");
+}
+
+// The graph modes: one forward pass (eager, fused or the AOT package's) captured in a CUDA graph.
+void capture_graph(State& state, Session& s) {
+  torch::InferenceMode inference;
+  auto forward = [&s] { return s.aot ? s.aot->forward(s.input) : s.model->forward(s.input); };
+  s.graph = engine::guard_device_memory(
+      [&] { return std::make_unique<engine::CapturedForward>(forward, s.device); },
+      out_of_memory_in(s.spec, "capturing"));
+  // aot+graph: compile_time_ms is the package's; the capture is reported apart.
+  state.add_metric(s.spec.aot() ? "graph_capture_ms" : "compile_time_ms", s.graph->capture_ms(),
+                   "ms");
+}
+
+void label_variant(State& state, const Session& s, const std::vector<std::int64_t>& input_shape,
+                   bool channels_last) {
+  const Spec& spec = s.spec;
+  const engine::ZooModel& model = *s.model;
   state.set_items_per_iteration(static_cast<double>(spec.batch_size), "samples");
   state.set_flops_per_iteration(2.0 * static_cast<double>(model.macs_per_sample) *
                                 static_cast<double>(spec.batch_size));
-  state.set_label("model", spec.model);
+  state.set_label("model", model.name);
+  if (model.network) state.set_label("model_file", spec.model);
   state.set_label("framework", spec.aot() ? "libtorch aotinductor" : "libtorch");
   state.set_label("mode", spec.mode);
   state.set_label("layout", channels_last ? "channels_last" : "contiguous");
@@ -334,6 +374,33 @@ void InferenceBenchmark::setup(State& state) {
   state.add_metric("parameter_count", static_cast<double>(model.parameter_count()), "parameters");
 }
 
+}  // namespace
+
+void InferenceBenchmark::setup(State& state) {
+  Session& s = *session_;
+  s.spec = read_spec(state, fixed_model_);
+  const Spec& spec = s.spec;
+  s.device = engine::resolve_device(state.device());
+  skip_unsupported(state, spec, s.device);
+  // CUDA: event timer, allocator probe, NVML monitor, L2 flush with cold=true; CPU: nothing.
+  s.instruments = engine::attach_device_instruments(state, state.device());
+  s.backend = std::make_unique<engine::ScopedBackendSettings>(spec.backend);
+  const bool built_now = load_model(state, s);
+  // On CUDA the fused modes run convolutional models channels_last (what cuDNN's fused kernels
+  // are made for) whatever the layout axis says.
+  const bool channels_last = spec.layout == "channels_last" ||
+                             (spec.fused() && s.model->convolutional && s.device.is_cuda());
+  std::vector<std::int64_t> input_shape{spec.batch_size};
+  input_shape.insert(input_shape.end(), s.model->sample_shape.begin(), s.model->sample_shape.end());
+  const std::string data =
+      fixed_model_.empty() ? state.options().get_string("data") : std::string("synthetic");
+  s.input = make_input(state, s, data, input_shape, channels_last);
+  if (spec.fused()) prepare_fused(state, s, built_now);
+  if (spec.aot()) prepare_aot(state, s, channels_last);
+  if (spec.graph()) capture_graph(state, s);
+  label_variant(state, s, input_shape, channels_last);
+}
+
 // No synchronisation here: on a GPU the event timer brackets the queued work and waits for it
 // after the sample; on the CPU the forward pass returns when done.
 void InferenceBenchmark::run_once(State&) {
@@ -342,18 +409,18 @@ void InferenceBenchmark::run_once(State&) {
   s.instruments.count_iteration();
 }
 
-std::unique_ptr<LoadTarget> InferenceBenchmark::load_target(State& state) {
-  const std::optional<LoadScenario> scenario = variant_load_scenario(state);
+std::unique_ptr<load::LoadTarget> InferenceBenchmark::load_target(State& state) {
+  const std::optional<load::LoadScenario> scenario = load::variant_load_scenario(state);
   if (!scenario) return nullptr;
   Session& s = *session_;
   const Spec& spec = s.spec;
-  auto target = std::make_unique<LoadTarget>();
-  target->settings =
-      load_scenario_settings(state, *scenario, static_cast<std::size_t>(spec.batch_size), false);
+  auto target = std::make_unique<load::LoadTarget>();
+  target->settings = load::load_scenario_settings(state, *scenario,
+                                                  static_cast<std::size_t>(spec.batch_size), false);
   // An AOT package is compiled for one batch size: every batch runs at it. The closed loops and
   // offline runs issue whole batches; the server's dynamic batches take power-of-two buckets.
   std::vector<std::int64_t> buckets{spec.batch_size};
-  if (*scenario == LoadScenario::Server && !spec.aot()) {
+  if (*scenario == load::LoadScenario::Server && !spec.aot()) {
     buckets = power_of_two_buckets(spec.batch_size);
   }
   torch::InferenceMode inference;

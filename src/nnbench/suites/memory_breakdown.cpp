@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "nnbench/engine/allocation_tracker.hpp"
-#include "nnbench/engine/torch_runtime.hpp"
+#include "nnbench/engine/instruments/allocation_tracker.hpp"
+#include "nnbench/engine/runtime/torch_runtime.hpp"
 
 namespace nnbench::suites {
 

@@ -1,12 +1,10 @@
 // make_trainable_model / make_training_batch: the language's models and the zoo's, ready to train.
 #include "nnbench/suites/trainable_model.hpp"
 
-#include <algorithm>
-
 #include "nnbench/core/state.hpp"
-#include "nnbench/engine/model_builder.hpp"
-#include "nnbench/engine/model_zoo.hpp"
-#include "nnbench/suites/language_model.hpp"
+#include "nnbench/engine/models/model_builder.hpp"
+#include "nnbench/engine/models/model_zoo.hpp"
+#include "nnbench/suites/model_catalogue.hpp"
 
 namespace nnbench::suites {
 namespace {
@@ -53,14 +51,11 @@ TrainableModel zoo_model(const State& state, const std::string& model) {
 
 }  // namespace
 
-TrainableModel make_trainable_model(const State& state, const std::filesystem::path& models_dir,
-                                    const std::string& model, torch::ScalarType dtype,
-                                    const torch::Device& device) {
-  const std::vector<std::string>& zoo = engine::zoo_model_names();
-  TrainableModel trainable =
-      std::find(zoo.begin(), zoo.end(), model) != zoo.end()
-          ? zoo_model(state, model)
-          : language_model(state, load_language_model(models_dir, model, state.option("model")));
+TrainableModel make_trainable_model(const State& state, const ModelSource& model,
+                                    torch::ScalarType dtype, const torch::Device& device) {
+  TrainableModel trainable = model.kind == ModelKind::Zoo
+                                 ? zoo_model(state, model.name)
+                                 : language_model(state, load_language_model(model));
   trainable.module->to(device, dtype);
   trainable.module->train();
   return trainable;

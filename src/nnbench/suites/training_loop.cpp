@@ -3,7 +3,21 @@
 
 #include <torch/torch.h>
 
+#include "nnbench/engine/data/mnist_dataset.hpp"
+
 namespace nnbench::suites {
+
+Option training_data_option() {
+  return with_default_note(
+      path_option("data", "",
+                  "an MNIST-format directory (IDX files), or 'synthetic' for random data of the "
+                  "same shape"),
+      "Debian's Fashion-MNIST, " + engine::default_fashion_mnist_dir().string());
+}
+
+std::string training_data_source(const State& state) {
+  return state.options().find_string("data").value_or(engine::default_fashion_mnist_dir().string());
+}
 
 double train_epoch(torch::nn::Module& module, const ForwardFunction& forward,
                    const LossFunction& loss, torch::optim::Optimizer& optimizer,

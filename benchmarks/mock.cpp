@@ -1,0 +1,92 @@
+// mock: a benchmark that needs no LibTorch and produces deterministic synthetic timings, to test
+// the whole pipeline (planning, measurement, writers, compare) end to end. Runs only with
+// --enable-mock. Its timer is a simulated clock: sample i of a variant is a fixed function of the
+// seed, the variant and i, so two runs with one seed give identical files except timestamps.
+//
+// Options: mock_fail=GLOB fails the variants whose name matches (tests failure isolation);
+// mock_scale=X multiplies every simulated time (makes a "slower" run for compare).
+#include <cmath>
+#include <random>
+
+#include "nnbench/core/benchmark.hpp"
+#include "nnbench/core/error.hpp"
+#include "nnbench/core/runner.hpp"
+
+namespace {
+
+// A clock that advances by a seeded, lognormally jittered duration per timed region.
+class SyntheticTimer final : public nnbench::Timer {
+ public:
+  SyntheticTimer(double base_ns, std::uint64_t seed) : base_ns_(base_ns), rng_(seed) {}
+  void start() override {}
+  void stop() override {
+    std::lognormal_distribution<double> jitter(0.0, 0.03);
+    elapsed_ns_ = base_ns_ * jitter(rng_);
+  }
+  double elapsed_ns() override { return elapsed_ns_; }
+  std::string kind() const override { return "synthetic (mock)"; }
+  std::string synchronization() const override { return "none (simulated clock)"; }
+
+ private:
+  double base_ns_;
+  std::mt19937_64 rng_;
+  double elapsed_ns_ = 0;
+};
+
+class Mock final : public nnbench::Benchmark {
+ public:
+  std::string description() const override {
+    return "Synthetic timings, no LibTorch: exercises the pipeline (needs --enable-mock)";
+  }
+  bool opt_in() const override { return true; }
+
+  std::vector<nnbench::Option> options() const override {
+    return {nnbench::string_option("mock_fail", "",
+                                   "fail the variants whose name matches this glob (tests failure "
+                                   "isolation)"),
+            nnbench::positive_real_option(
+                "mock_scale", 1.0, "multiply every simulated time (a \"slower\" run for compare)",
+                1e6)};
+  }
+
+  std::vector<nnbench::Axis> axes() const override {
+    return {nnbench::string_axis("model", {"mock_small", "mock_large"}, "simulated model",
+                                 {"mock_small", "mock_large"}),
+            nnbench::string_axis("mode", {"eager", "graph"}, "simulated execution mode",
+                                 {"eager", "graph"}),
+            nnbench::int_axis("batch_size", {1, 8}, "simulated batch size")};
+  }
+
+  void setup(nnbench::State& state) override {
+    const std::string fail_pattern = state.options().find_string("mock_fail").value_or("");
+    if (!fail_pattern.empty() && nnbench::glob_match(fail_pattern, state.variant().name())) {
+      throw std::runtime_error("mock failure requested by mock_fail=" + fail_pattern);
+    }
+    const bool large = state.get_string("model") == "mock_large";
+    const bool graph = state.get_string("mode") == "graph";
+    const long long batch_size = state.get_int("batch_size");
+    const double scale = state.options().get_real("mock_scale");
+    // A fixed launch cost plus a per-sample cost; graph mode halves the launch cost.
+    const double launch_ns = (graph ? 20'000.0 : 40'000.0);
+    const double per_sample_ns = large ? 50'000.0 : 5'000.0;
+    const double base_ns = scale * (launch_ns + per_sample_ns * static_cast<double>(batch_size));
+    std::uint64_t seed = state.seed();
+    for (char c : state.variant().name()) seed = seed * 131 + static_cast<unsigned char>(c);
+    state.set_timer(std::make_unique<SyntheticTimer>(base_ns, seed));
+
+    state.set_items_per_iteration(static_cast<double>(batch_size), "samples");
+    state.set_label("framework", "mock");
+    state.set_label("dtype", "fp32");
+    state.set_label("input_shape", std::to_string(batch_size) + "x16");
+    if (graph) state.add_metric("compile_time_ms", large ? 120.0 : 30.0, "ms");
+  }
+
+  void run_once(nnbench::State&) override { ++calls_; }
+
+ private:
+  long long calls_ = 0;
+};
+
+}  // namespace
+
+NNBENCH_REGISTER(Mock, "mock");
