@@ -4,9 +4,16 @@
 // seed, the variant and i, so two runs with one seed give identical files except timestamps.
 //
 // Options: mock_fail=GLOB fails the variants whose name matches (tests failure isolation);
-// mock_scale=X multiplies every simulated time (makes a "slower" run for compare).
+// mock_scale=X multiplies every simulated time (makes a "slower" run for compare); mock_crash=GLOB
+// with mock_signal=segv|abort|kill crashes the process in the matching variants' set-up (tests
+// crash safety and --isolate); mock_sleep_ms=N sleeps that long in every call, so a variant takes
+// real time (tests stopping and resuming a run).
+#include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <random>
+#include <thread>
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
@@ -41,12 +48,19 @@ class Mock final : public nnbench::Benchmark {
   bool opt_in() const override { return true; }
 
   std::vector<nnbench::Option> options() const override {
-    return {nnbench::string_option("mock_fail", "",
-                                   "fail the variants whose name matches this glob (tests failure "
-                                   "isolation)"),
-            nnbench::positive_real_option(
-                "mock_scale", 1.0, "multiply every simulated time (a \"slower\" run for compare)",
-                1e6)};
+    return {
+        nnbench::string_option("mock_fail", "",
+                               "fail the variants whose name matches this glob (tests failure "
+                               "isolation)"),
+        nnbench::positive_real_option(
+            "mock_scale", 1.0, "multiply every simulated time (a \"slower\" run for compare)", 1e6),
+        nnbench::string_option("mock_crash", "",
+                               "crash the process in the set-up of the variants whose name "
+                               "matches this glob (tests crash safety and --isolate)"),
+        nnbench::string_option("mock_signal", "segv", "how mock_crash crashes",
+                               {"segv", "abort", "kill"}),
+        nnbench::int_option("mock_sleep_ms", 0, "real sleep in every call (a slow variant)", 0,
+                            60000)};
   }
 
   std::vector<nnbench::Axis> axes() const override {
@@ -58,6 +72,8 @@ class Mock final : public nnbench::Benchmark {
   }
 
   void setup(nnbench::State& state) override {
+    crash_if_asked(state);
+    sleep_ms_ = state.options().get_int("mock_sleep_ms");
     const std::string fail_pattern = state.options().find_string("mock_fail").value_or("");
     if (!fail_pattern.empty() && nnbench::glob_match(fail_pattern, state.variant().name())) {
       throw std::runtime_error("mock failure requested by mock_fail=" + fail_pattern);
@@ -81,10 +97,22 @@ class Mock final : public nnbench::Benchmark {
     if (graph) state.add_metric("compile_time_ms", large ? 120.0 : 30.0, "ms");
   }
 
-  void run_once(nnbench::State&) override { ++calls_; }
+  void run_once(nnbench::State&) override {
+    ++calls_;
+    if (sleep_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
+  }
 
  private:
+  static void crash_if_asked(const nnbench::State& state) {
+    const std::string pattern = state.options().find_string("mock_crash").value_or("");
+    if (pattern.empty() || !nnbench::glob_match(pattern, state.variant().name())) return;
+    const std::string how = state.options().get_string("mock_signal");
+    if (how == "abort") std::abort();
+    std::raise(how == "kill" ? SIGKILL : SIGSEGV);
+  }
+
   long long calls_ = 0;
+  long long sleep_ms_ = 0;
 };
 
 }  // namespace

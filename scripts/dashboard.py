@@ -4,8 +4,15 @@ inlined. DIR is a run directory (results/<timestamp>) or a results folder holdin
 which then share the page: a trace per run in every chart, a run column in the table.
 
 Charts, per benchmark with a batch_size axis: throughput and median latency (with p95 as the
-error bar's top) against batch size. Exit status 0, 1 when DIR holds no result file, 2 when a
-file cannot be read, 3 when plotly is missing.
+error bar's top) against batch size.
+
+Every value from a result (a benchmark, variant or run name, a reason, a unit) is text, never
+markup: in the page through html.escape, inside the inline <script> through script_json(), and in
+Plotly's names and titles (which Plotly reads as a subset of HTML) through plotly_text().
+
+Exit status 0, 1 when DIR holds no result file, 2 when a file cannot be read or is not a result
+file, 3 when plotly is missing, 4 when FILE cannot be written, 5 on an internal error; every
+failure is one line on stderr.
 
 Usage: python3 scripts/dashboard.py DIR --out FILE
 """
@@ -17,7 +24,7 @@ import json
 import pathlib
 import sys
 
-from nnbench_results import load_run, result_files
+from nnbench_results import load_run, one_line, result_files, run_main
 
 try:
     import plotly
@@ -57,6 +64,25 @@ th[data-order=descending]::after { content: " \\25BC"; }
 .chart { width: 100%; max-width: 1000px; height: 420px; }
 .failed { color: #b00; } .muted { color: #777; }
 """
+
+
+def script_json(value) -> str:
+    """`value` as JSON to place inside a <script> element: `<`, `>` and `&` as \\u003c, \\u003e
+    and \\u0026, so no `</script>` or `<!--` in a string can end or change the element, and
+    U+2028 and U+2029 as escapes (line ends to older JavaScript)."""
+    text = json.dumps(value)
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                              ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(character, escape)
+    return text
+
+
+def plotly_text(value) -> str:
+    """`value` for a Plotly name, title or axis label, shown as written: Plotly renders a subset
+    of HTML there (<a href>, <b>, <br>) and decodes &lt; &gt; &amp; and numeric entities, so those
+    three are escaped, and `$` becomes &#36; (a text between two `$` is TeX where MathJax is
+    loaded)."""
+    return html.escape(str(value), quote=False).replace("$", "&#36;")
 
 
 def runs_in(directory: pathlib.Path):
@@ -109,11 +135,13 @@ def figures(runs):
             xs = [x for x, _ in points]
             if all("throughput" in m for _, m in points):
                 unit = points[0][1]["throughput"]["unit"]
-                throughput.append({"type": "scatter", "mode": "lines+markers", "name": label,
+                throughput.append({"type": "scatter", "mode": "lines+markers",
+                                   "name": plotly_text(label),
                                    "x": xs, "y": [m["throughput"]["value"] for _, m in points]})
             median = [m["latency_ms"].get("median", m["latency_ms"]["value"]) for _, m in points]
             p95 = [m["latency_ms"].get("p95", med) for (_, m), med in zip(points, median)]
-            latency.append({"type": "scatter", "mode": "lines+markers", "name": label, "x": xs,
+            latency.append({"type": "scatter", "mode": "lines+markers",
+                            "name": plotly_text(label), "x": xs,
                             "y": median,
                             "error_y": {"type": "data", "symmetric": False,
                                         "array": [hi - med for hi, med in zip(p95, median)],
@@ -121,7 +149,8 @@ def figures(runs):
         axis = {"type": "log", "title": {"text": "batch size"}, "dtick": 0.30102999566}
         if throughput:
             specs.append((f"{benchmark}: throughput vs batch size", throughput,
-                          {"xaxis": axis, "yaxis": {"title": {"text": f"throughput ({unit})"}}}))
+                          {"xaxis": axis,
+                           "yaxis": {"title": {"text": plotly_text(f"throughput ({unit})")}}}))
         specs.append((f"{benchmark}: median latency vs batch size (bar to p95)", latency,
                       {"xaxis": axis, "yaxis": {"type": "log", "title": {"text": "latency (ms)"}}}))
     return specs
@@ -161,10 +190,10 @@ def page(runs) -> str:
         for run_id, run, context, _ in runs)
     charts, calls = [], []
     for index, (title, data, layout) in enumerate(figures(runs)):
-        layout = dict(layout, title={"text": title}, margin={"t": 50, "r": 20},
+        layout = dict(layout, title={"text": plotly_text(title)}, margin={"t": 50, "r": 20},
                       legend={"font": {"size": 10}})
         charts.append(f'<div id="chart{index}" class="chart"></div>')
-        calls.append(f"Plotly.newPlot('chart{index}', {json.dumps(data)}, {json.dumps(layout)}, "
+        calls.append(f"Plotly.newPlot('chart{index}', {script_json(data)}, {script_json(layout)}, "
                      "{responsive: true});")
     count = sum(len(s) for *_, s in runs)
     return f"""<!DOCTYPE html>
@@ -197,24 +226,34 @@ def main() -> int:
     if not args.directory.is_dir():
         print(f"dashboard: {args.directory} is not a directory", file=sys.stderr)
         return 1
+    folder = args.out.parent
+    if not folder.is_dir():
+        print(f"dashboard: cannot write {args.out}: folder {folder} does not exist",
+              file=sys.stderr)
+        return 4
     runs = []
     try:
         for run_dir in runs_in(args.directory):
             run, context, records = load_run(run_dir)
             runs.append((run["run_id"], run, context, records))
-    except (ValueError, KeyError) as error:
-        print(f"dashboard: {error}", file=sys.stderr)
+    except (OSError, ValueError) as error:
+        print(f"dashboard: {one_line(error)}", file=sys.stderr)
         return 2
     if not runs:
         print(f"dashboard: {args.directory}: no run with result files here", file=sys.stderr)
         return 1
     text = page(runs)
     temporary = args.out.with_name(args.out.name + ".partial")
-    temporary.write_text(text)
-    temporary.replace(args.out)  # whole or not at all
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(args.out)  # whole or not at all
+    except OSError as error:
+        print(f"dashboard: cannot write {args.out}: {one_line(error.strerror or error)}",
+              file=sys.stderr)
+        return 4
     print(f"dashboard of {len(runs)} run(s): {args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main("dashboard", main)

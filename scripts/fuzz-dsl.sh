@@ -17,7 +17,8 @@ cxx="${CXX_FUZZ:-clang++}"
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DFMT_HEADER_ONLY \
   -I"$root/include" \
   "$root"/src/nnbench/dsl/*.cpp "$root/src/nnbench/core/suggest.cpp" \
-  "$root/src/nnbench/core/parse.cpp" "$root/fuzz/dsl_fuzzer.cpp" \
+  "$root/src/nnbench/core/parse.cpp" "$root/src/nnbench/core/printable.cpp" \
+  "$root/src/nnbench/core/utf8.cpp" "$root/fuzz/dsl_fuzzer.cpp" \
   -o "$out/dsl_fuzzer"
 
 cd "$out"

@@ -27,7 +27,8 @@
 # =aotgraph the aot+graph mode beside fused+graph and aot at batch 1 and the CapturedForward GPU
 # tests; =load the load scenarios (resnet50 server and offline, gpt2 server) at the default
 # validity rules (GPU_CHECK_LOAD_S shortens them), no tests;
-# =cpulabel the build and CPU labels.
+# =cpulabel the build and CPU labels; =calibration the GPU tests, the calibration benchmark on the
+# device and the host, and a short inference run.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -353,6 +354,32 @@ PY
         --option search_trial_queries=64 || status=1
       scenario_table
     fi
+  elif [[ "${subset}" == calibration ]]; then
+    # Issue 27: the harness against workloads of known duration, on the device (a kernel spinning
+    # on %globaltimer, timed by the host with a synchronisation and by CUDA events) and on the
+    # host (a busy-wait); the errors against the truth and the harness's cost per sample.
+    nb_run calibration-device --include calibration --axis workload=device_spin \
+      --axis clock=host,cuda_event --axis duration_us=10,100,1000,10000 --warmup 5 \
+      --iterations 100 || status=1
+    nb_run calibration-host --include calibration --axis workload=busy_wait --axis clock=host \
+      --axis duration_us=10,1000,10000 --warmup 5 --iterations 100 || status=1
+    python3 - "${work}/results" >"${out}/calibration.txt" 2>&1 <<'PY'
+import glob, json, sys
+for path in sorted(glob.glob(sys.argv[1] + "/*/calibration.json")):
+    for row in json.load(open(path))["benchmark_scenarios"]:
+        m = {k: v.get("value") for k, v in row.get("measurements", {}).items()}
+        lat = row.get("measurements", {}).get("latency_ms", {})
+        print(f'{row["scenario_name"]:58s} {row["status"]:8s} median {lat.get("median", 0):.6f} ms '
+              f'error {m.get("error_median_pct", float("nan")):+.3f}% (min {m.get("error_min_pct", float("nan")):+.3f}%) '
+              f'overhead {m.get("harness_overhead_per_sample_us", float("nan")):.2f} us/sample '
+              f'{row.get("reason", "")[:120]}')
+PY
+    tee -a "${summary}" <"${out}/calibration.txt"
+    # The inference suite's GPU path after the engine's reorganisation (issue 26).
+    nb_run inference-smoke --suite inference --models resnet50 --axis dtype=fp16 \
+      --axis layout=channels_last --axis mode=eager,fused+graph --axis batch_size=1,32 --quick ||
+      status=1
+    grep -E '^\S+: \[' "${work}/logs/run-inference-smoke.log" | cut -c1-200 | tee -a "${summary}"
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \

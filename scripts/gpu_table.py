@@ -3,11 +3,19 @@
 the figures a GPU run is judged by: median and p99 latency, throughput, capture time, device
 peak, GPU utilisation, power, energy and clocks. Used by scripts/gpu-check.sh; runs anywhere.
 
+Names and reasons are printed with control characters escaped (a line break or a terminal escape
+in a model path stays on its line); a file that cannot be read is one line on stderr, and skipped.
+
 Usage: scripts/gpu_table.py [ROOT]
 """
 import json
 import pathlib
 import sys
+
+
+def shown(text) -> str:
+    """`text` for a terminal: every character that is not printable as its escape (\\n, \\x1b)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def figure(metrics, name, scale=1.0, digits=4):
@@ -24,10 +32,15 @@ def main():
     for path in sorted(root.glob("*/*.json")):
         if path.name == "summary.json":
             continue
-        doc = json.loads(path.read_text())
-        print(f"== {path.parent.name}/{path.name}")
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            scenarios = doc.get("benchmark_scenarios", [])
+        except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+            print(f"gpu_table: {shown(path)}: cannot read it: {shown(error)}", file=sys.stderr)
+            continue
+        print(f"== {shown(path.parent.name)}/{shown(path.name)}")
         print("variant | status | " + " | ".join(columns))
-        for scenario in doc.get("benchmark_scenarios", []):
+        for scenario in scenarios:
             metrics = {m: v for m, v in scenario.get("measurements", {}).items()}
             p99 = metrics.get("latency_ms", {}).get("p99")
             row = [
@@ -51,8 +64,8 @@ def main():
                         f"copy {figure(metrics, 'copy_bandwidth_gb_s', digits=5)} GB/s"]
             status = scenario.get("status", "?")
             reason = scenario.get("reason") or ""
-            print(f"{scenario.get('scenario_name')} | {status}{': ' + reason if reason else ''} | "
-                  + " | ".join(row))
+            print(f"{shown(scenario.get('scenario_name'))} | {shown(status)}"
+                  f"{': ' + shown(reason) if reason else ''} | " + " | ".join(row))
 
 
 if __name__ == "__main__":

@@ -10,20 +10,27 @@ Writes into OUT (default RUN_DIR/plots), each as PNG at 300 DPI and as SVG:
   scaling_<benchmark>               throughput, latency and peak memory against parameter count
                                     (log-log), each line labelled with its fitted log-log slope
 and index.json: the plots written, with titles, for `nnbench report` to list in report.md.
-Only variants with status ok are drawn. Exit status 0, 1 when the directory holds no result
-file, 2 when a file cannot be read, 3 when matplotlib is missing.
+A file name holds the benchmark name with every character outside [A-Za-z0-9._-] replaced by
+`_` (and a short hash of the name when one was). Only variants with status ok are drawn. Every
+text drawn goes through plain(): a name with `$` signs shows as written, never as mathtext.
+
+Exit status 0, 1 when the directory holds no result file, 2 when a file cannot be read or is not
+a result file, 3 when matplotlib is missing, 4 when OUT cannot be written, 5 on an internal
+error; every failure is one line on stderr.
 
 Usage: python3 scripts/plot_results.py RUN_DIR [--out DIR]
 """
 
 import argparse
 import collections
+import hashlib
 import json
 import math
 import pathlib
+import re
 import sys
 
-from nnbench_results import load_scenarios
+from nnbench_results import load_scenarios, one_line, run_main
 
 try:
     import matplotlib
@@ -38,6 +45,21 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 DPI = 300
 SIZE_IN = (6.4, 4.0)
+
+
+def plain(text) -> str:
+    """`text` for matplotlib, shown as written: `$` escaped (a pair would start mathtext), and a
+    leading `_` spaced (a legend leaves out labels that start with one)."""
+    text = str(text).replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
+def file_name(kind: str, benchmark: str) -> str:
+    """`<kind>_<benchmark>`, a plain file name whatever the benchmark is called."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", benchmark)
+    if safe != benchmark:
+        safe += "-" + hashlib.sha1(benchmark.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{kind}_{safe}"
 
 
 def number(text):
@@ -78,16 +100,16 @@ class Plots:
 
 def figure(title, xlabel, ylabel, log_x=False, log_y=False):
     fig, ax = plt.subplots(figsize=SIZE_IN)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    plain = FuncFormatter(lambda value, _position: f"{value:g}")
+    ax.set_title(plain(title))
+    ax.set_xlabel(plain(xlabel))
+    ax.set_ylabel(plain(ylabel))
+    decimal = FuncFormatter(lambda value, _position: f"{value:g}")
     if log_x:
         ax.set_xscale("log", base=2)
-        ax.xaxis.set_major_formatter(plain)
+        ax.xaxis.set_major_formatter(decimal)
     if log_y:
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_major_formatter(decimal)
     ax.grid(True, which="both", alpha=0.3)
     return fig, ax
 
@@ -109,9 +131,10 @@ def throughput_and_latency(plots: Plots, scenarios):
         for label, points in sorted(lines.items()):
             xs = [x for x, m in points if "throughput" in m]
             ys = [m["throughput"]["value"] for _, m in points if "throughput" in m]
-            ax.plot(xs, ys, marker="o", label=label)
+            ax.plot(xs, ys, marker="o", label=plain(label))
         finish_legend(ax)
-        plots.save(fig, f"throughput_vs_batch_{benchmark}", f"{benchmark}: throughput vs batch size")
+        plots.save(fig, file_name("throughput_vs_batch", benchmark),
+                   f"{benchmark}: throughput vs batch size")
 
         fig, ax = figure(f"{benchmark}: latency percentiles vs batch size", "batch size",
                          "latency (ms)", log_x=True, log_y=True)
@@ -124,17 +147,18 @@ def throughput_and_latency(plots: Plots, scenarios):
                 if xs:
                     name = "p50" if key == "median" else key
                     ax.plot(xs, ys, style, color=color, marker="o", markersize=3,
-                            label=f"{label} {name}")
+                            label=plain(f"{label} {name}"))
         finish_legend(ax)
-        plots.save(fig, f"latency_vs_batch_{benchmark}",
+        plots.save(fig, file_name("latency_vs_batch", benchmark),
                    f"{benchmark}: latency p50/p95/p99 vs batch size")
 
 
 def label_variant_bars(ax, ticks, names, title):
     """Variant names under bars of memory in MiB: ticks, title, axis labels, grid, legend."""
     ax.set_xticks(ticks)
-    ax.set_xticklabels(names, rotation=45, ha="right", fontsize="x-small")
-    ax.set_title(title)
+    ax.set_xticklabels([plain(name) for name in names], rotation=45, ha="right",
+                       fontsize="x-small")
+    ax.set_title(plain(title))
     ax.set_xlabel("variant")
     ax.set_ylabel("memory (MiB)")
     ax.grid(True, axis="y", alpha=0.3)
@@ -163,7 +187,7 @@ def memory(plots: Plots, scenarios):
             ax.bar([j + i * width for j in range(len(rows))], values, width, label=label)
         label_variant_bars(ax, [j + width * (len(present) - 1) / 2 for j in range(len(rows))],
                            names, f"{benchmark}: peak memory per variant")
-        plots.save(fig, f"memory_{benchmark}", f"{benchmark}: peak memory per variant")
+        plots.save(fig, file_name("memory", benchmark), f"{benchmark}: peak memory per variant")
 
 
 def log_log_slope(xs, ys):
@@ -208,7 +232,7 @@ def breakdown(plots: Plots, scenarios):
                        zorder=3, label="training step peak (parameters + the step's highest)")
         label_variant_bars(ax, list(positions), names,
                            f"{benchmark}: training step memory vs inference")
-        plots.save(fig, f"breakdown_{benchmark}",
+        plots.save(fig, file_name("breakdown", benchmark),
                    f"{benchmark}: training step memory (stacked) and inference peak")
 
 
@@ -239,16 +263,17 @@ def scaling(plots: Plots, scenarios):
                 points.sort(key=lambda point: point[0])
                 xs = [x for x, _ in points]
                 ys = [m[key]["value"] / scale for _, m in points]
-                ax.plot(xs, ys, marker="o", label=f"{label} (slope {log_log_slope(xs, ys):.2f})")
+                ax.plot(xs, ys, marker="o",
+                        label=plain(f"{label} (slope {log_log_slope(xs, ys):.2f})"))
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("parameters")
             unit = next(m[key]["unit"] for m in every)
-            ax.set_ylabel(f"{ylabel} ({unit})" if key == "throughput" else ylabel)
+            ax.set_ylabel(plain(f"{ylabel} ({unit})" if key == "throughput" else ylabel))
             ax.grid(True, which="both", alpha=0.3)
             finish_legend(ax)
-        fig.suptitle(f"{benchmark}: scaling with model size")
-        plots.save(fig, f"scaling_{benchmark}",
+        fig.suptitle(plain(f"{benchmark}: scaling with model size"))
+        plots.save(fig, file_name("scaling", benchmark),
                    f"{benchmark}: throughput, latency and peak memory vs parameters")
 
 
@@ -260,21 +285,26 @@ def main() -> int:
     try:
         scenarios = load_scenarios(args.run_dir)
     except FileNotFoundError as error:
-        print(f"plot_results: {error}", file=sys.stderr)
+        print(f"plot_results: {one_line(error)}", file=sys.stderr)
         return 1
-    except (ValueError, KeyError) as error:
-        print(f"plot_results: {error}", file=sys.stderr)
+    except ValueError as error:
+        print(f"plot_results: {one_line(error)}", file=sys.stderr)
         return 2
     plots = Plots(args.out or args.run_dir / "plots")
-    throughput_and_latency(plots, scenarios)
-    memory(plots, scenarios)
-    breakdown(plots, scenarios)
-    scaling(plots, scenarios)
-    plots.out.mkdir(parents=True, exist_ok=True)
-    (plots.out / "index.json").write_text(json.dumps(plots.index, indent=2) + "\n")
+    try:
+        throughput_and_latency(plots, scenarios)
+        memory(plots, scenarios)
+        breakdown(plots, scenarios)
+        scaling(plots, scenarios)
+        plots.out.mkdir(parents=True, exist_ok=True)
+        (plots.out / "index.json").write_text(json.dumps(plots.index, indent=2) + "\n")
+    except OSError as error:
+        print(f"plot_results: cannot write {error.filename or plots.out}: "
+              f"{one_line(error.strerror or error)}", file=sys.stderr)
+        return 4
     print(f"{len(plots.index)} plot(s) in {plots.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main("plot_results", main)

@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.hpp"
+#include "dashboard_support.hpp"
 
 namespace nnbench {
 namespace {
 
+using testing::chromium;
+using testing::count;
 using testing::only_run_dir;
 using testing::read_text;
 using testing::run_command_line;
@@ -118,22 +121,6 @@ TEST_F(ReportCommand, APythonWithoutMatplotlib_IsNamed) {
       tmp_.path());
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("matplotlib is not installed"), std::string::npos) << r.err;
-}
-
-// Debian's chromium, or empty when it is not installed.
-std::string chromium() {
-  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-    if (fs::exists(path)) return path;
-  }
-  return {};
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
 }
 
 // Two runs in one results folder, one page: opened in headless Chromium, Plotly draws both

@@ -1,6 +1,8 @@
 // Variant expansion, axis overrides and their validation.
 #include "nnbench/core/axis.hpp"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "nnbench/core/error.hpp"
@@ -87,6 +89,17 @@ TEST(FloatAxis, AcceptsNumbersAndRejectsText) {
   EXPECT_NO_THROW(validate_axis_value(axis, "1e-3"));
   EXPECT_THROW(validate_axis_value(axis, "fast"), InputError);
   EXPECT_THROW(validate_axis_value(axis, "inf"), InputError);
+}
+
+TEST(CountVariants, MultipliesTheValueCounts_WithoutMakingThem_AndSaturates) {
+  std::vector<Axis> axes;
+  for (int i = 0; i < 30; ++i) axes.push_back(int_axis("a" + std::to_string(i), {1, 2, 3}));
+  EXPECT_EQ(count_variants(axes, {}), 205891132094649ULL);  // 3^30
+  axes.push_back(opt_in_axis(int_axis("unset", {1, 2})));
+  EXPECT_EQ(count_variants(axes, {}), 205891132094649ULL);  // an opt-in axis left out
+  for (int i = 0; i < 20; ++i) axes.push_back(int_axis("b" + std::to_string(i), {1, 2, 3, 4, 5}));
+  EXPECT_EQ(count_variants(axes, {}), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(count_variants({int_axis("x", {1, 2})}, {{"x", {"1", "2", "3"}}}), 3u);
 }
 
 }  // namespace

@@ -127,6 +127,43 @@ TEST(ExecutePlan, SkipsTheRest_WhenAStopIsRequested) {
   EXPECT_EQ(results[0].reason, "run interrupted before this variant");
 }
 
+TEST(ExecutePlan, UsesTheFinishedResultsOfAnEarlierAttempt_AndRunsTheRest) {
+  Registry registry;
+  int runs = 0;
+  registry.add({"b",
+                [&runs] {
+                  auto bench = std::make_unique<LambdaBenchmark>();
+                  bench->axes_fn = [] { return std::vector<Axis>{int_axis("x", {1, 2, 3})}; };
+                  bench->setup_fn = [&runs](State&) { ++runs; };
+                  return bench;
+                },
+                "test"});
+  const RunConfig config = small_config();
+  const auto plan = plan_run(config, registry);
+  std::vector<Result> finished(2);
+  finished[0].benchmark = finished[1].benchmark = "b";
+  finished[0].variant = plan[0].variants[0];
+  finished[0].reason = "from before";
+  // Skipped by an interruption: not finished, so it runs again.
+  finished[1].variant = plan[0].variants[1];
+  finished[1].status = ResultStatus::Skipped;
+  finished[1].reason = "run interrupted during this variant";
+  ExecuteOptions options;
+  options.finished = &finished;
+  std::vector<std::string> executed;
+  options.execute_variant = [&](Benchmark& benchmark, const std::string& name,
+                                const Variant& variant) {
+    executed.push_back(variant.name());
+    return run_variant(benchmark, name, variant, config);
+  };
+  const std::vector<Result> results = execute_plan(plan, config, options);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].reason, "from before");
+  EXPECT_EQ(results[1].status, ResultStatus::Ok);
+  EXPECT_EQ(executed, (std::vector<std::string>{"x=2", "x=3"}));
+  EXPECT_EQ(runs, 2);
+}
+
 class PairedBenchmark final : public Benchmark {
  public:
   std::string description() const override { return "paired"; }

@@ -1,5 +1,6 @@
 // Golden diagnostics: every tests/data/diagnostics/*.nn must fail to compile with exactly the
-// text in the matching .golden file (file:line:col: error: message, source line, caret line).
+// text in the matching .golden file (file:line:col: error: message, source line, caret line),
+// with no control character whatever bytes the model holds.
 // Run with NNBENCH_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,15 @@ namespace {
 const std::filesystem::path kDir = std::filesystem::path(NNBENCH_TEST_DATA_DIR) / "diagnostics";
 
 using testing::read_file;
+
+// Every C0 control character but '\t' and '\n', and DEL.
+const std::string kControlCharacters = [] {
+  std::string out;
+  for (char c = 0; c < 0x20; ++c) {
+    if (c != '\t' && c != '\n') out += c;
+  }
+  return out + '\x7f';
+}();
 
 TEST(DiagnosticsGolden, MatchesGoldenText_WhenEachBadModelIsCompiled) {
   const bool update = std::getenv("NNBENCH_UPDATE_GOLDEN") != nullptr;
@@ -33,6 +43,8 @@ TEST(DiagnosticsGolden, MatchesGoldenText_WhenEachBadModelIsCompiled) {
     golden.replace_extension(".golden");
     if (update) std::ofstream(golden, std::ios::binary) << actual;
     EXPECT_EQ(actual, read_file(golden)) << "golden mismatch for " << path;
+    // Whatever bytes the model holds, what reaches the terminal has no control character.
+    EXPECT_EQ(actual.find_first_of(kControlCharacters), std::string::npos) << path;
   }
 }
 

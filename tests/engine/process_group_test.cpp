@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -124,6 +126,55 @@ TEST(ProcessGroup, TwoProcessesOnLoopback_AgreeOnEveryCollective) {
     ASSERT_TRUE(WIFEXITED(status)) << "rank " << rank;
     EXPECT_EQ(WEXITSTATUS(status), 0) << "rank " << rank << " (codes: see run_rank)";
   }
+}
+
+// The local address of the socket listening on `port`, as /proc/net/tcp writes it (hex, e.g.
+// 0100007F for 127.0.0.1), or empty when none listens.
+std::string listening_address(int port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const auto colon = local.rfind(':');
+      if (state == "0A" && colon != std::string::npos &&
+          std::stoi(local.substr(colon + 1), nullptr, 16) == port) {
+        return local.substr(0, colon);
+      }
+    }
+  }
+  return "";
+}
+
+TEST(ProcessGroup, RankZerosStore_ListensOnTheMasterAddressOnly) {
+  if (!gloo_available()) GTEST_SKIP() << "built without Gloo's headers";
+  const int port = free_port();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // rank 0 waits for a rank 1 that never comes
+    DistributedEnvironment e;
+    e.rank = 0;
+    e.world_size = 2;
+    e.master_port = port;
+    try {
+      ProcessGroup group(e, std::chrono::seconds(4));
+    } catch (const std::exception&) {
+    }
+    _exit(0);
+  }
+  std::string address;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (address.empty() && std::chrono::steady_clock::now() < deadline) {
+    address = listening_address(port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(address, "0100007F") << "the store listens on " << address
+                                 << " (00000000 is every interface)";
 }
 
 TEST(ProcessGroup, ARankAlone_TimesOutNamingTheAddress) {

@@ -222,7 +222,7 @@ TEST(CompareRenderTest, RendersMarkdownAndTerminalTables_WithVerdictsAndTally) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| mock | batch_size=1 | latency_ms | 10.01 ms | 12.01 ms | 1.200 | +20.0% | "
-                    "<0.0001 | **slower** |  |"),
+                    "&lt;0.0001 | **slower** |  |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| missing | only in base |"), std::string::npos) << md;

@@ -10,41 +10,6 @@
 namespace nnbench::report {
 namespace {
 
-// A small RFC 4180 reader for checking what render_csv wrote: quoted fields, doubled quotes,
-// CRLF line ends, line breaks inside quotes.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(field);
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      rows.back().push_back(field);
-      field.clear();
-      rows.emplace_back();
-      ++i;
-    } else {
-      field += c;
-    }
-  }
-  if (rows.back().empty() && field.empty()) rows.pop_back();
-  return rows;
-}
-
 std::size_t column(const std::string& name) {
   const auto& columns = csv_columns();
   const auto it = std::find(columns.begin(), columns.end(), name);
@@ -67,7 +32,7 @@ TEST(CsvWriterTest, HeaderHasEveryRequiredColumn_InDocumentedOrder) {
     }
     previous = index;
   }
-  const auto rows = parse_csv(render_csv({}, test::sample_run_info()));
+  const auto rows = test::parse_csv(render_csv({}, test::sample_run_info()));
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], csv_columns());
 }
@@ -84,7 +49,7 @@ TEST(CsvWriterTest, FillsFiguresFromMetricsAndAttributes_WhenResultIsComplete) {
   result.metrics.push_back(test::single_metric("host_peak_allocated_bytes", "bytes", 5 << 19));
   result.metrics.push_back(test::single_metric("compile_time_ms", "ms", 1234.5));
 
-  const auto rows = parse_csv(render_csv({result}, test::sample_run_info()));
+  const auto rows = test::parse_csv(render_csv({result}, test::sample_run_info()));
   ASSERT_EQ(rows.size(), 2u);
   const auto& row = rows[1];
   ASSERT_EQ(row.size(), csv_columns().size());
@@ -122,14 +87,14 @@ TEST(CsvWriterTest, FillsFiguresFromMetricsAndAttributes_WhenResultIsComplete) {
 TEST(CsvWriterTest, UsesPeakRss_WhenNoAllocatorPeakIsReported) {
   Result result = test::ok_result("mock", {}, {1.0});
   result.metrics.push_back(test::single_metric("peak_rss_bytes", "bytes", 1.5 * 1024 * 1024));
-  const auto rows = parse_csv(render_csv({result}, test::sample_run_info()));
+  const auto rows = test::parse_csv(render_csv({result}, test::sample_run_info()));
   EXPECT_EQ(rows[1][column("memory_mib")], "1.5");
 }
 
 TEST(CsvWriterTest, LeavesCellsEmpty_WhenFiguresAreUnknown) {
   const Result failed =
       test::status_result("mock", {{"batch_size", "2"}}, ResultStatus::Failed, "boom");
-  const auto rows = parse_csv(render_csv({failed}, test::sample_run_info()));
+  const auto rows = test::parse_csv(render_csv({failed}, test::sample_run_info()));
   const auto& row = rows[1];
   for (const char* name : {"model", "device", "device_type", "latency_p50_ms", "latency_std_ms",
                            "throughput", "throughput_unit", "memory_mib", "compile_time_ms"}) {
@@ -153,7 +118,7 @@ TEST(CsvWriterTest, QuotesFieldsPerRfc4180_WhenTheyHoldCommasQuotesOrLineBreaks)
   failed.labels["input_shape"] = "1,3,224,224";
   const std::string text = render_csv({failed}, test::sample_run_info());
   EXPECT_NE(text.find("\"error: \"\"bad\"\" value,\nsee log\""), std::string::npos) << text;
-  const auto rows = parse_csv(text);
+  const auto rows = test::parse_csv(text);
   ASSERT_EQ(rows.size(), 2u);
   ASSERT_EQ(rows[1].size(), csv_columns().size());
   EXPECT_EQ(rows[1][column("reason")], "error: \"bad\" value,\nsee log");
@@ -166,7 +131,7 @@ TEST(CsvWriterTest, WritesResultsCsv_IntoTheDirectory) {
   test::TempDir temp;
   CsvWriter().write({test::ok_result("mock", {}, {1.0, 2.0})}, test::sample_run_info(),
                     temp.path());
-  const auto rows = parse_csv(test::read_text(temp.path() / "results.csv"));
+  const auto rows = test::parse_csv(test::read_text(temp.path() / "results.csv"));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][column("benchmark")], "mock");
 }

@@ -43,6 +43,7 @@ struct HistoryCommandOptions {
   std::string db = "results/history.db";
   std::string benchmark, variant;  // both: the metric's trend for that variant
   bool check = false;              // latest vs previous run per variant; exit 1 on a regression
+  std::string import_dir;          // --import DIR: record a finished run directory
   ComparisonFlags flags;
 };
 int history_command(const HistoryCommandOptions& options);

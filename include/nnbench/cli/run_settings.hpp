@@ -33,6 +33,10 @@ struct RunRequest {
   std::vector<std::string> formats;
   std::string out;
   std::vector<std::string> command_line;
+  std::string resume;    // --resume DIR: an interrupted run's directory
+  bool isolate = false;  // --isolate: each variant in a child process
+  // Internal: this process is an --isolate child that runs one variant and writes its result.
+  std::string variant_child_benchmark, variant_child_name, variant_child_result;
 };
 
 enum class SettingArity {
@@ -69,6 +73,8 @@ struct RunSetting {
   // The key and value the run records in its configuration; an empty key records nothing.
   std::string record_key = {};
   std::function<std::string(const RunRequest&)> record = {};
+  // Internal flags (an --isolate child's) are left out of --help and docs/settings.md.
+  bool internal = false;
 };
 
 // The table, in the order --help lists it.

@@ -1,6 +1,7 @@
 // Axes a benchmark declares, and the variants (cartesian product) a run expands them into.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -73,6 +74,10 @@ std::string canonical_axis_value(const Axis& axis, const std::string& value);
 // varies slowest, so benchmarks declare the axis with the costliest set-up (model) first and
 // the cheap ones (batch size) last.
 std::vector<Variant> expand_variants(const std::vector<Axis>& axes, const AxisOverrides& overrides);
+
+// How many variants expand_variants would make (before repeated values are dropped), without
+// making them; saturates at the largest std::uint64_t.
+std::uint64_t count_variants(const std::vector<Axis>& axes, const AxisOverrides& overrides);
 
 // Parses "name=v1,v2" into an override entry; throws InputError on a malformed text.
 std::pair<std::string, std::vector<std::string>> parse_axis_override(const std::string& text);

@@ -48,8 +48,9 @@ struct Measurement {
   int warmup_iterations = 0;
   int iterations_per_sample = 1;
   double achieved_rse = 0;
-  double measured_time_s = 0;  // sum of timed regions
-  double wall_time_s = 0;      // sampling phase, harness overhead included
+  double measured_time_s = 0;       // sum of timed regions
+  double wall_time_s = 0;           // warm-up, calibration and sampling, harness overhead included
+  double sampling_wall_time_s = 0;  // the sampling loop alone, harness included
 };
 
 // Runs warm-up and sampling of benchmark.run_once(state) with state.timer(). When

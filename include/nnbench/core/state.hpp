@@ -93,6 +93,16 @@ class State {
   void note_throttled(std::string why) { throttled_ = std::move(why); }
   const std::optional<std::string>& throttled() const { return throttled_; }
 
+  // The measured loop's raw samples (ns per run_once call) and its harness time, set by the runner
+  // before finish(): for benchmarks whose figures judge the measurement itself (calibration).
+  struct MeasuredLoop {
+    std::vector<double> samples_ns;
+    double measured_time_s = 0;  // the timed regions
+    double wall_time_s = 0;      // the sampling loop, harness included (no warm-up)
+  };
+  void set_measured_loop(MeasuredLoop loop) { measured_loop_ = std::move(loop); }
+  const MeasuredLoop& measured_loop() const { return measured_loop_; }
+
   // Ends this variant as "skipped" with the reason (throws SkipError); the run goes on.
   [[noreturn]] void skip(const std::string& reason) const;
 
@@ -111,6 +121,7 @@ class State {
   std::vector<ExtraMetric> extra_metrics_;
   std::vector<std::string> notes_;
   std::optional<std::string> throttled_;
+  MeasuredLoop measured_loop_;
   int requested_warmup_ = 3, requested_iterations_ = 10;
 };
 

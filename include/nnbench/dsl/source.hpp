@@ -25,9 +25,15 @@ struct SourceRange {
 // The text of one file and the offsets where its lines start.
 class SourceFile {
  public:
+  // The largest model file read() accepts; real models are a few kilobytes.
+  static constexpr std::size_t kMaxBytes = 16 * 1024 * 1024;
+
+  // `text` without a leading UTF-8 byte order mark, so columns on line 1 are the editor's.
   SourceFile(std::string name, std::string text);
 
-  // Reads a file; throws nnbench::IoError when it cannot be read.
+  // Reads a model file. Throws nnbench::InputError, without opening it, when `path` is a
+  // directory, not a regular file (a FIFO, device or socket) or larger than kMaxBytes, and
+  // nnbench::IoError when it cannot be opened or read. Never blocks on a FIFO.
   static SourceFile read(const std::string& path);
 
   const std::string& name() const { return name_; }

@@ -12,10 +12,16 @@ namespace nnbench::report {
 
 // The header, in column order.
 const std::vector<std::string>& csv_columns();
-// One field per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled).
+// The one escaping function for CSV, applied to every text cell (names, variants, attributes,
+// units, status, reason): RFC 4180 quoting (quoted when it holds a comma, quote, CR or LF; quotes
+// doubled), and, against formula injection (OWASP's CSV injection guidance), a text that starts
+// with '=', '+', '-', '@', a tab, a CR, or the quote mark '\'' itself gets a leading '\'' and is
+// quoted: a spreadsheet shows it as text. Dropping the one leading '\'' of a text cell that has
+// one gives the value back exactly.
 std::string csv_escape(const std::string& field);
 // Header and rows, lines ending in CRLF as RFC 4180 asks. Numbers use the shortest text that
-// reads back to the same double; unknown figures are empty cells.
+// reads back to the same double and are written as they are (a "-0.5" stays a number); unknown
+// figures are empty cells; every other cell goes through csv_escape().
 std::string render_csv(const std::vector<Result>& results, const RunInfo& run_info);
 
 class CsvWriter final : public Writer {

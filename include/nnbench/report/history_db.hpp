@@ -42,10 +42,18 @@ struct TrendPoint {
 
 class HistoryDb {
  public:
-  // Opens (creating it and its folder where missing) the database at `path`. Throws
+  enum class Access {
+    ReadWrite,  // created (with its folder) where missing; switched to write-ahead logging
+    ReadOnly,   // must exist; never written to, so a database one cannot write can be read
+  };
+  // Opens the database at `path`. A file that is neither empty nor an nnbench history (another
+  // SQLite database, any other file) is refused before anything is written to it. Throws
   // UnavailableError in a build without SQLite, IoError naming the file when it cannot be opened
-  // or is not an nnbench history (another schema, not a database).
-  static HistoryDb open(const std::filesystem::path& path);
+  // or is not an nnbench history.
+  static HistoryDb open(const std::filesystem::path& path, Access access = Access::ReadWrite);
+
+  // Whether a run with this id is stored.
+  bool has_run(const std::string& run_id) const;
   ~HistoryDb();
   HistoryDb(HistoryDb&&) noexcept;
   HistoryDb& operator=(HistoryDb&&) noexcept;

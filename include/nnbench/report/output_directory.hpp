@@ -19,12 +19,22 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
 // `base-2`, `base-3`, ... (two runs started in the same second).
 std::string unique_run_id(const std::filesystem::path& root, const std::string& base);
 
+// A new run's id: the UTC start time and six random hex digits (`20261207T184251Z-3fa9c1`), so
+// runs started in the same second into different output directories, or on other machines, do
+// not share an id in a shared history.
+std::string new_run_id(const std::string& utc_timestamp);
+
 // One run's output directory. Not thread-safe; one object per run.
 class OutputDirectory {
  public:
   // Creates `root` (if missing) and the empty partial directory. Throws IoError naming the path
   // and the OS error when either cannot be created, or when the final directory already exists.
   OutputDirectory(std::filesystem::path root, std::string run_id);
+
+  // The partial directory of an interrupted run (`<root>/.<run_id>.partial`), kept as it is, to
+  // finish it (--resume). Throws InputError when `partial` is not such a directory or the run's
+  // final directory exists already.
+  static OutputDirectory reopen(const std::filesystem::path& partial);
 
   // Where files are written: the partial directory before commit(), the final one after.
   const std::filesystem::path& path() const { return current_; }
@@ -38,6 +48,7 @@ class OutputDirectory {
   std::filesystem::path commit();
 
  private:
+  OutputDirectory() = default;
   std::filesystem::path root_;
   std::string run_id_;
   std::filesystem::path current_;

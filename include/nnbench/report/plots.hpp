@@ -10,16 +10,18 @@
 namespace nnbench::report {
 
 struct Plot {
-  std::string name, title;
-  std::filesystem::path png, svg;
+  std::string name, title;         // as plot_results.py wrote them: text, holding result names
+  std::filesystem::path png, svg;  // plots/<plain file name>
 };
 
 // Draws the plots of the results in `run_dir` into `run_dir`/plots. Throws InputError when the
 // directory holds no result file or one that cannot be read, UnavailableError when the Python or
-// its matplotlib is missing, IoError when the script fails otherwise (its message included).
+// its matplotlib is missing, IoError when the script fails otherwise (its one-line message
+// included) or its index names a file that is not a plain file name.
 std::vector<Plot> draw_plots(const std::filesystem::path& run_dir);
 
-// The Markdown section listing `plots` (paths relative to the run directory).
+// The Markdown section listing `plots` (paths relative to the run directory), titles through
+// markdown_text().
 std::string plots_markdown(const std::vector<Plot>& plots);
 
 }  // namespace nnbench::report

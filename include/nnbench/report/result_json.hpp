@@ -19,6 +19,11 @@ inline constexpr int kResultSchemaVersion = 1;
 // A number as JSON; NaN and infinities become null, since JSON has no literal for them.
 ordered_json json_number(double value);
 
+// The document as JSON text (indented when indent >= 0). JSON must be UTF-8: a string or key
+// holding bytes that are not (a path or argument in another encoding) is written with those
+// bytes as `\xHH` (escape_invalid_utf8), never thrown on.
+std::string json_text(const ordered_json& document, int indent = -1);
+
 ordered_json run_info_to_json(const RunInfo& run_info);  // without the environment
 ordered_json environment_to_json(const Environment& environment);
 ordered_json provenance_to_json(const Provenance& provenance);

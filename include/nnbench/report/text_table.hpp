@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nnbench::report {
@@ -15,16 +16,22 @@ std::string format_significant(double value, int significant = 4);
 // Empty optional -> "-".
 std::string format_optional(const std::optional<double>& value, int significant = 4);
 
-// Escapes what would break a Markdown table cell: '|' and newlines.
-std::string markdown_cell(const std::string& text);
+// The one escaping function for Markdown: `text` (a value from a result: a name, a variant, a
+// label, a reason, a path) as inert text, rendered exactly as written wherever it stands in a
+// line of report.md or compare's Markdown (a table cell, a list item, a heading). See
+// text_table.cpp for the rules.
+std::string markdown_text(const std::string& text);
 
 struct TextTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<bool> right_aligned;  // per column; missing entries mean left-aligned
+  // Cells shown in bold in Markdown, as (row, column); the plain table shows them as they are.
+  std::vector<std::pair<std::size_t, std::size_t>> strong_cells = {};
 };
 
-// GitHub-flavoured Markdown table, one line per row, cells escaped.
+// GitHub-flavoured Markdown table, one line per row, every cell (header too) through
+// markdown_text().
 std::string render_markdown_table(const TextTable& table);
 // Columns padded to their widest cell (display width of UTF-8 text), two spaces apart, with a
 // rule of '-' under the header.

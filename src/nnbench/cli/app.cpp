@@ -12,6 +12,7 @@
 #include "nnbench/cli/commands.hpp"
 #include "nnbench/cli/config_file.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/report/run_journal.hpp"
 
 namespace nnbench::cli {
 namespace {
@@ -53,14 +54,42 @@ std::string help_text(const RunSetting& setting) {
                        : fmt::format("{} (default: {})", setting.description, value);
 }
 
+RunRequest parse_run_command_line(const std::vector<std::string>& argv);
+
+// --resume DIR: the interrupted run's own command line, read from its journal, parsed again (its
+// config file read again too; run_command checks that the configuration is the same). Besides
+// --resume, only what does not shape the measurement may be given.
+RunRequest resumed_request(const RunRequest& given, const std::vector<std::string>& flags_given) {
+  for (const std::string& flag : flags_given) {
+    if (flag != "--resume" && flag != "--quiet" && flag != "--history" && flag != "--no-history") {
+      throw InputError(fmt::format(
+          "--resume runs the interrupted run with its own settings; {} cannot be given with it "
+          "(only --quiet, --history, --no-history)",
+          flag));
+    }
+  }
+  const report::JournaledRun journaled = report::read_journal(given.resume);
+  RunRequest request = parse_run_command_line(journaled.run_info.command_line);
+  if (!request.resume.empty()) {
+    throw InputError(
+        fmt::format("--resume {}: its journal's command line resumes another run", given.resume));
+  }
+  request.resume = given.resume;
+  request.quiet = given.quiet;
+  if (!given.history.empty()) request.history = given.history;
+  if (given.no_history) request.no_history = true;
+  return request;
+}
+
 // The command line's level of the merge, applied on top of the config file's.
 RunRequest merge_run_request(const RunFlags& flags, const std::vector<std::string>& argv) {
   RunRequest request;
-  std::vector<std::string> given;
+  std::vector<std::string> given, flags_given;
   SettingLevel cli_level("on the command line");
   // --config first: the file is the lower level.
   for (const auto& [setting, option] : flags.options) {
     if (setting->flag == "--config" && option->count() > 0) {
+      flags_given.push_back("--config");
       setting->apply(request, option->results(), "--config", cli_level);
       SettingLevel file_level("in " + request.config_file);
       load_config_file(request.config_file, request, file_level, given);
@@ -76,7 +105,9 @@ RunRequest merge_run_request(const RunFlags& flags, const std::vector<std::strin
     }
     setting->apply(request, values, origin, cli_level);
     given.push_back(setting->file_key.empty() ? origin : setting->file_key);
+    flags_given.push_back(origin);
   }
+  if (!request.resume.empty()) return resumed_request(request, flags_given);
   finish_request(request, given);
   request.command_line = argv;
   return request;
@@ -95,6 +126,7 @@ Action add_run_command(CLI::App& app, RunFlags& flags) {
                    ->type_name(setting.value_name)
                    ->allow_extra_args(setting.arity == SettingArity::List);
     }
+    if (setting.internal) option->group("");  // not in --help
     flags.options.emplace_back(&setting, option);
   }
   return [run, &flags](const std::vector<std::string>& argv) -> int {
@@ -162,6 +194,8 @@ Action add_history_command(CLI::App& app, HistoryCommandOptions& options) {
                       "variant name (as in results.csv) whose trend to show");
   history->add_flag("--check", options.check,
                     "compare each variant's latest run with its previous one on this machine");
+  history->add_option("--import", options.import_dir,
+                      "record a finished run directory that is not in the history yet");
   add_comparison_flags(*history, options.flags);
   return [history, &options](const std::vector<std::string>&) -> int {
     if (!history->parsed()) return -1;
@@ -240,6 +274,22 @@ Action add_launch_command(CLI::App& app, LaunchCommandOptions& options) {
     if (!launch->parsed()) return -1;
     return guarded([&] { return launch_command(options); });
   };
+}
+
+// A recorded `nnbench run ...` command line (argv) parsed as the CLI parses it.
+RunRequest parse_run_command_line(const std::vector<std::string>& argv) {
+  CLI::App app{"nnbench", "nnbench"};
+  app.require_subcommand(1);
+  RunFlags flags;
+  add_run_command(app, flags);
+  std::vector<const char*> pointers;
+  for (const std::string& argument : argv) pointers.push_back(argument.c_str());
+  try {
+    app.parse(static_cast<int>(pointers.size()), pointers.data());
+  } catch (const CLI::ParseError& e) {
+    throw InputError(fmt::format("the recorded command line does not parse: {}", e.what()));
+  }
+  return merge_run_request(flags, argv);
 }
 
 }  // namespace

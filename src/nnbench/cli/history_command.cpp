@@ -11,6 +11,7 @@
 #include "nnbench/report/compare_render.hpp"
 #include "nnbench/report/history_check.hpp"
 #include "nnbench/report/history_db.hpp"
+#include "nnbench/report/result_reader.hpp"
 #include "nnbench/report/text_table.hpp"
 
 namespace nnbench::cli {
@@ -87,9 +88,30 @@ int check(const report::HistoryDb& history, const HistoryCommandOptions& options
   return report::has_significant_regression(comparison) ? kExitFailures : kExitOk;
 }
 
+// Records a finished run directory that has no row yet (a run killed between finishing its
+// directory and writing its row, or one recorded into another history).
+int import_run(const HistoryCommandOptions& options) {
+  const report::LoadedRun run = report::read_results(options.import_dir);
+  report::HistoryDb history = report::HistoryDb::open(options.db);
+  if (history.has_run(run.run_info.run_id)) {
+    fmt::print("run {} is in {} already; nothing to import\n", run.run_info.run_id, options.db);
+    return kExitOk;
+  }
+  history.record(run.results, run.run_info);
+  fmt::print("imported run {} ({} variant(s)) into {}\n", run.run_info.run_id, run.results.size(),
+             options.db);
+  return kExitOk;
+}
+
 }  // namespace
 
 int history_command(const HistoryCommandOptions& options) {
+  if (!options.import_dir.empty()) {
+    if (options.check || !options.variant.empty()) {
+      throw InputError("--import records a run; give it without --check or --variant");
+    }
+    return import_run(options);
+  }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(options.db, ec)) {
     throw InputError(fmt::format(
@@ -97,7 +119,10 @@ int history_command(const HistoryCommandOptions& options) {
         "name another with --db",
         options.db));
   }
-  const report::HistoryDb history = report::HistoryDb::open(options.db);
+  // Reading never writes: a history one may read but not write (another user's, a read-only
+  // mount) opens as well.
+  const report::HistoryDb history =
+      report::HistoryDb::open(options.db, report::HistoryDb::Access::ReadOnly);
   if (options.check) return check(history, options);
   if (!options.variant.empty()) return show_trend(history, options);
   return list_runs(history, options);

@@ -1,6 +1,8 @@
 // Terminal progress line (see progress.hpp).
 #include "nnbench/cli/progress.hpp"
 
+#include "nnbench/core/printable.hpp"
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -25,8 +27,9 @@ void ProgressLine::on_variant_start(std::size_t index, std::size_t total,
   if (index > 0)
     eta = "ETA " + format_duration(elapsed_s / static_cast<double>(index) *
                                    static_cast<double>(total - index));
-  std::string line = fmt::format("[{}/{}] {} {}  elapsed {}  {}", index + 1, total, benchmark,
-                                 variant.name(), format_duration(elapsed_s), eta);
+  std::string line =
+      fmt::format("[{}/{}] {} {}  elapsed {}  {}", index + 1, total, printable(benchmark),
+                  printable(variant.name(), 120), format_duration(elapsed_s), eta);
   if (line.size() > 120) line = line.substr(0, 117) + "...";
   const std::size_t pad = last_width_ > line.size() ? last_width_ - line.size() : 0;
   fmt::print(stream_, "\r{}{}", line, std::string(pad, ' '));

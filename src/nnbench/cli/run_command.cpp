@@ -1,7 +1,8 @@
-// `nnbench run`: plan, measure every variant, write all result files atomically.
-#include <algorithm>
-#include <csignal>
-#include <cstdio>
+// `nnbench run`: plan, measure every variant, and write the results so that nothing finished is
+// lost: each variant goes to the run's journal as it ends, the result files are written
+// atomically at the end, and the directory is renamed to its final name only when they are
+// complete. `--resume DIR` finishes an interrupted run; `--isolate` runs each variant in a child
+// process.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -11,94 +12,46 @@
 
 #include "nnbench/cli/app.hpp"
 #include "nnbench/cli/commands.hpp"
-#include "nnbench/cli/progress.hpp"
+#include "nnbench/cli/isolated_variant.hpp"
+#include "nnbench/cli/run_console.hpp"
 #include "nnbench/cli/run_settings.hpp"
+#include "nnbench/cli/stop_signals.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/host_allocator.hpp"
 #include "nnbench/engine/distributed/distributed_environment.hpp"
 #include "nnbench/engine/runtime/runtime.hpp"
 #include "nnbench/report/history_db.hpp"
 #include "nnbench/report/output_directory.hpp"
-#include "nnbench/report/text_table.hpp"
+#include "nnbench/report/run_journal.hpp"
 #include "nnbench/report/writer.hpp"
 
 namespace nnbench::cli {
+namespace fs = std::filesystem;
+
 namespace {
 
-// Set by SIGINT/SIGTERM; the runner checks it between variants. A signal handler can only
-// reach a variable of static storage, so this is the one exception to "no global state" here.
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void request_stop(int) { g_stop_requested.store(true); }
-
-std::string headline(const Result& result, const std::string& metric_name) {
-  const Metric* metric = result.find_metric(metric_name);
-  return metric ? report::format_significant(metric->value) + " " + metric->unit : "-";
-}
-
-bool is_load_scenario(const Result& result) {
-  return result.provenance.sampling_mode == "scenario";
-}
-
-// A load scenario's verdict, first word: VALID or INVALID (the reasons are in the result files).
-std::string verdict_word(const Result& result) {
-  const auto it = result.labels.find("validity");
-  if (it == result.labels.end()) return "-";
-  return it->second.substr(0, it->second.find(':'));
-}
-
-void print_summary(const std::vector<Result>& results, std::FILE* stream) {
-  report::TextTable table;
-  table.header = {"benchmark", "variant", "status", "latency (median)", "throughput", "stop"};
-  table.right_aligned = {false, false, false, true, true, false};
-  for (const Result& r : results) {
-    // A load scenario's median is its queries' p50 latency; its stop column, its verdict.
-    const bool load = is_load_scenario(r);
-    table.rows.push_back(
-        {r.benchmark, r.variant.name(),
-         r.status == ResultStatus::Ok ? "ok" : to_string(r.status) + ": " + r.reason,
-         headline(r, load ? "latency_p50_ms" : "latency_ms"), headline(r, "throughput"),
-         load ? "scenario " + verdict_word(r) : r.provenance.stop_reason});
-  }
-  fmt::print(stream, "{}", report::render_plain_table(table));
-}
-
 // Records the finished run in the SQLite history (<output-dir>/history.db unless --history names
-// another, none with --no-history). The result files are complete by now: a history that cannot
-// be written costs a warning, not the run. A build without SQLite says so only when --history
-// asked for it.
-void record_history(const RunRequest& request, const std::vector<Result>& results,
-                    const RunInfo& run_info) {
-  if (request.no_history || (!report::history_supported() && request.history.empty())) return;
-  const std::filesystem::path path =
-      request.history.empty() ? std::filesystem::path(request.config.output_dir) / "history.db"
-                              : std::filesystem::path(request.history);
+// another, none with --no-history). The result files are complete by now, so a history that
+// cannot be written costs the run's exit code (1) and says how to record it later, never the
+// results. A build without SQLite says so only when --history asked for it.
+bool record_history(const RunRequest& request, const std::vector<Result>& results,
+                    const RunInfo& run_info, const fs::path& run_dir) {
+  if (request.no_history || (!report::history_supported() && request.history.empty())) {
+    return true;
+  }
+  const fs::path path = request.history.empty() ? fs::path(request.config.output_dir) / "history.db"
+                                                : fs::path(request.history);
   try {
     report::HistoryDb::open(path).record(results, run_info);
     fmt::print("history: {}\n", path.string());
+    return true;
   } catch (const Error& e) {
-    fmt::print(stderr, "nnbench: warning: the run is not in the history: {}\n", e.what());
+    fmt::print(stderr,
+               "nnbench: error: the run is not in the history: {}; its results are complete in "
+               "{} (record them with: nnbench history --db '{}' --import '{}')\n",
+               e.what(), run_dir.string(), path.string(), run_dir.string());
+    return false;
   }
-}
-
-// Runs the plan with SIGINT and SIGTERM asking it to stop between variants (g_stop_requested);
-// the previous handlers are back when it returns or throws.
-std::vector<Result> execute_stoppable(const std::vector<PlannedBenchmark>& plan,
-                                      const RunConfig& config, RunObserver* observer) {
-  struct StopSignals {
-    StopSignals()
-        : previous_int(std::signal(SIGINT, request_stop)),
-          previous_term(std::signal(SIGTERM, request_stop)) {}
-    ~StopSignals() {
-      std::signal(SIGINT, previous_int);
-      std::signal(SIGTERM, previous_term);
-    }
-    void (*previous_int)(int);
-    void (*previous_term)(int);
-  };
-  g_stop_requested.store(false);
-  const StopSignals handlers;
-  return execute_plan(plan, config, observer, &g_stop_requested);
 }
 
 // A rank other than 0: the plan runs (its collectives need this rank), nothing is written, and
@@ -113,8 +66,10 @@ int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfi
       }
     }
   } reporter;
-  const std::vector<Result> results = execute_stoppable(plan, config, &reporter);
-  if (g_stop_requested.load()) return kExitInterrupted;
+  const StopSignals signals("");
+  const std::vector<Result> results =
+      execute_plan(plan, config, &reporter, &StopSignals::stop_requested());
+  if (StopSignals::stop_requested().load()) return kExitInterrupted;
   std::size_t failed = 0;
   for (const Result& r : results) failed += r.status == ResultStatus::Failed ? 1 : 0;
   if (failed > 0) {
@@ -125,6 +80,12 @@ int run_as_helper_rank(const std::vector<PlannedBenchmark>& plan, const RunConfi
   return kExitOk;
 }
 
+std::string config_hash(const std::map<std::string, std::string>& config) {
+  std::string flat_text;
+  for (const auto& [key, value] : config) flat_text += key + "=" + value + "\n";
+  return fnv1a_hex(flat_text);
+}
+
 // The run as the result files record it: when, how it was asked for, the configuration and its
 // hash, and the machine.
 RunInfo make_run_info(const RunRequest& request, const std::string& host_allocator) {
@@ -132,20 +93,18 @@ RunInfo make_run_info(const RunRequest& request, const std::string& host_allocat
   run_info.started_at = utc_timestamp_iso8601();
   run_info.command_line = request.command_line;
   run_info.config = recorded_configuration(request);
-  std::string flat_text;
-  for (const auto& [key, value] : run_info.config) flat_text += key + "=" + value + "\n";
-  run_info.config_hash = fnv1a_hex(flat_text);
+  run_info.config_hash = config_hash(run_info.config);
   run_info.environment = capture_environment();
   engine::add_torch_environment(run_info.environment);
   run_info.environment.software["host_allocator"] = host_allocator;
   return run_info;
 }
 
-// Progress on standard error, and the run's log in run.log.
+// Progress on standard error, and the run's log in run.log (appended to on --resume).
 struct RunLog {
-  RunLog(const std::filesystem::path& dir, bool quiet)
+  RunLog(const fs::path& dir, bool quiet)
       : console(std::make_shared<spdlog::sinks::stderr_color_sink_mt>()),
-        file(std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "run.log").string(), true)),
+        file(std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "run.log").string())),
         log("nnbench", {console, file}) {
     console->set_level(quiet ? spdlog::level::warn : spdlog::level::info);
     console->set_pattern("%^%l%$: %v");
@@ -158,37 +117,31 @@ struct RunLog {
   spdlog::logger log;
 };
 
-// One line per finished variant in the log, and the progress line on a terminal.
-class LoggingProgress final : public RunObserver {
+// The console's progress, and every finished variant into the journal before the next starts.
+class JournalingProgress final : public RunObserver {
  public:
-  LoggingProgress(spdlog::logger& log, bool quiet) : line(stderr, !quiet), log_(log) {}
+  JournalingProgress(LoggingProgress& console, const report::RunJournal& journal,
+                     spdlog::logger& log)
+      : console_(console), journal_(journal), log_(log) {}
   void on_variant_start(std::size_t i, std::size_t n, const std::string& b,
                         const Variant& v) override {
-    line.on_variant_start(i, n, b, v);
+    console_.on_variant_start(i, n, b, v);
   }
   void on_variant_end(std::size_t i, std::size_t n, const Result& r) override {
-    line.clear();
-    const Metric* latency = r.find_metric("latency_ms");
-    if (r.status == ResultStatus::Ok && is_load_scenario(r)) {
-      const auto name = r.labels.find("headline");
-      const std::string metric = name == r.labels.end() ? "throughput" : name->second;
-      log_.info("[{}/{}] {} {}: {} {} ({} queries, {})", i + 1, n, r.benchmark, r.variant.name(),
-                metric, headline(r, metric), r.provenance.sample_count,
-                r.labels.count("validity") ? r.labels.at("validity") : "-");
-    } else if (r.status == ResultStatus::Ok) {
-      log_.info("[{}/{}] {} {}: median {} ms ({} samples, {})", i + 1, n, r.benchmark,
-                r.variant.name(), latency ? report::format_significant(latency->value) : "-",
-                r.provenance.sample_count, r.provenance.stop_reason);
-    } else {
-      log_.warn("[{}/{}] {} {}: {}: {}", i + 1, n, r.benchmark, r.variant.name(),
-                to_string(r.status), r.reason);
+    console_.on_variant_end(i, n, r);
+    try {
+      journal_.append(r);
+    } catch (const IoError& e) {
+      if (!warned_) log_.warn("{}: a crash now would lose the variants finished since", e.what());
+      warned_ = true;
     }
   }
 
-  ProgressLine line;
-
  private:
+  LoggingProgress& console_;
+  const report::RunJournal& journal_;
   spdlog::logger& log_;
+  bool warned_ = false;
 };
 
 // The results in the formats asked for: on standard output (--format) and in a file (--out).
@@ -198,11 +151,10 @@ void emit_formats(const RunRequest& request, const std::vector<Result>& results,
     std::string format = request.formats.empty() ? "" : request.formats.front();
     if (format.empty()) format = report::format_of_extension(request.out);
     report::write_file_atomically(request.out, report::render_run(format, results, run_info));
+    return;
   }
-  if (request.out.empty()) {
-    for (const std::string& format : request.formats) {
-      fmt::print("{}", report::render_run(format, results, run_info));
-    }
+  for (const std::string& format : request.formats) {
+    fmt::print("{}", report::render_run(format, results, run_info));
   }
 }
 
@@ -216,11 +168,60 @@ void check_out_file(const RunRequest& request) {
   }
 }
 
+// Where the run writes, and what an interrupted one had finished: a new partial directory, or
+// (--resume) the interrupted run's own, with its journal.
+struct RunOutput {
+  report::OutputDirectory directory;
+  RunInfo run_info;
+  std::vector<Result> finished;
+  report::RunJournal journal;
+};
+
+RunOutput open_output(const RunRequest& request, const std::string& host_allocator) {
+  if (request.resume.empty()) {
+    RunInfo run_info = make_run_info(request, host_allocator);
+    report::OutputDirectory directory(
+        request.config.output_dir,
+        report::unique_run_id(request.config.output_dir,
+                              report::new_run_id(utc_timestamp_compact())));
+    run_info.run_id = directory.run_id();
+    report::RunJournal journal = report::RunJournal::start(directory.path(), run_info);
+    return {std::move(directory), std::move(run_info), {}, std::move(journal)};
+  }
+  report::OutputDirectory directory = report::OutputDirectory::reopen(request.resume);
+  report::JournaledRun journaled = report::read_journal(request.resume);
+  report::RunJournal journal = report::RunJournal::resume(request.resume, journaled.run_info);
+  return {std::move(directory), std::move(journaled.run_info), std::move(journaled.results),
+          std::move(journal)};
+}
+
+// A resumed run must be the run that was interrupted: the same configuration (a config file may
+// have changed since) and the same machine.
+void check_resumable(const RunRequest& request, const RunInfo& recorded) {
+  const std::map<std::string, std::string> now = recorded_configuration(request);
+  for (const auto& [key, value] : now) {
+    const auto then = recorded.config.find(key);
+    if (then == recorded.config.end() || then->second != value) {
+      throw InputError(fmt::format(
+          "--resume {}: the run's configuration has changed since it started ({}: was '{}', is "
+          "'{}'); a run resumes only as it was configured",
+          request.resume, key, then == recorded.config.end() ? "" : then->second, value));
+    }
+  }
+  const std::string host = capture_environment().hostname;
+  if (host != recorded.environment.hostname) {
+    throw InputError(fmt::format(
+        "--resume {}: the run started on host '{}', this is '{}'; resume it where it started",
+        request.resume, recorded.environment.hostname, host));
+  }
+}
+
 }  // namespace
 
 int run_command(RunRequest request) {
   // Before the first tensor: where the heap places a tensor must not depend on the run's history.
   const std::string host_allocator = fix_host_allocator_thresholds();
+  if (!request.variant_child_benchmark.empty()) return run_variant_child(request);
   const RunConfig& config = request.config;
   check_out_file(request);
   engine::set_threads(request.threads);
@@ -241,11 +242,10 @@ int run_command(RunRequest request) {
   const engine::DistributedEnvironment job = engine::distributed_environment_from_env();
   if (job.rank != 0) return run_as_helper_rank(plan, config, job);
 
-  RunInfo run_info = make_run_info(request, host_allocator);
-  report::OutputDirectory output(config.output_dir,
-                                 report::unique_run_id(config.output_dir, utc_timestamp_compact()));
-  run_info.run_id = output.run_id();
-  RunLog run_log(output.path(), request.quiet);
+  RunOutput output = open_output(request, host_allocator);
+  if (!request.resume.empty()) check_resumable(request, output.run_info);
+  RunInfo& run_info = output.run_info;
+  RunLog run_log(output.directory.path(), request.quiet);
   spdlog::logger& log = run_log.log;
   if (run_info.environment.debug_build) {
     log.warn(
@@ -253,29 +253,52 @@ int run_command(RunRequest request) {
         "representative (recorded in every result)",
         run_info.environment.build_type);
   }
-  log.info("run {}: {} benchmark(s), {} variant(s), device {}, writing to {}", run_info.run_id,
-           plan.size(), total, config.device, output.partial_path().string());
+  if (request.resume.empty()) {
+    log.info("run {}: {} benchmark(s), {} variant(s), device {}, writing to {}", run_info.run_id,
+             plan.size(), total, config.device, output.directory.path().string());
+  } else {
+    log.info("run {} resumed: {} of {} variant(s) finished before, device {}, in {}",
+             run_info.run_id, output.finished.size(), total, config.device,
+             output.directory.path().string());
+  }
 
-  LoggingProgress progress(log, request.quiet);
+  LoggingProgress console(log, request.quiet);
+  JournalingProgress progress(console, output.journal, log);
+  ExecuteOptions execute;
+  execute.observer = &progress;
+  execute.stop_requested = &StopSignals::stop_requested();
+  execute.finished = &output.finished;
+  if (request.isolate) {
+    execute.execute_variant = [&](Benchmark&, const std::string& name, const Variant& variant) {
+      return run_in_child(request.command_line, name, variant, output.journal.directory());
+    };
+  }
   std::vector<Result> results;
   try {
-    results = execute_stoppable(plan, config, &progress);
+    const StopSignals signals(fmt::format(
+        "The variants that finished are kept in {}; nnbench run --resume '{}' finishes the run.",
+        output.directory.path().string(), output.directory.path().string()));
+    results = execute_plan(plan, config, execute);
   } catch (const Error& e) {
     if (!dynamic_cast<const InputError*>(&e) && !dynamic_cast<const IoError*>(&e)) throw;
-    // Nothing of a run stopped by bad input is kept: no directory that could pass for results.
-    progress.line.clear();
+    console.line.clear();
     run_log.file->flush();
-    std::error_code ignored;
-    std::filesystem::remove_all(output.path(), ignored);
+    // Nothing of a new run stopped by bad input is kept: no directory that could pass for
+    // results. A resumed run keeps what it had.
+    if (request.resume.empty()) {
+      std::error_code ignored;
+      fs::remove_all(output.directory.path(), ignored);
+    }
     throw;
   }
   run_info.finished_at = utc_timestamp_iso8601();
 
-  report::write_all(results, run_info, output.path());
+  report::write_all(results, run_info, output.directory.path());
   log.info("finished: {} variant(s) in {}", results.size(), run_info.finished_at);
   log.flush();
-  const std::filesystem::path final_dir = output.commit();
-  record_history(request, results, run_info);
+  const fs::path final_dir = output.directory.commit();
+  report::remove_journal(final_dir);
+  const bool recorded = record_history(request, results, run_info, final_dir);
   emit_formats(request, results, run_info);
 
   std::size_t failed = 0;
@@ -283,7 +306,7 @@ int run_command(RunRequest request) {
   if (!request.quiet && request.formats.empty()) print_summary(results, stdout);
   fmt::print(request.formats.empty() || !request.out.empty() ? stdout : stderr,
              "results: {}  (report: {})\n", final_dir.string(), (final_dir / "report.md").string());
-  if (g_stop_requested.load()) {
+  if (StopSignals::stop_requested().load()) {
     fmt::print(stderr,
                "nnbench: run interrupted; the remaining variants are recorded as skipped\n");
     return kExitInterrupted;
@@ -293,7 +316,7 @@ int run_command(RunRequest request) {
                failed, results.size(), (final_dir / "report.md").string());
     return kExitFailures;
   }
-  return kExitOk;
+  return recorded ? kExitOk : kExitFailures;
 }
 
 }  // namespace nnbench::cli

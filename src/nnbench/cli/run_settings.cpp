@@ -366,6 +366,41 @@ std::vector<RunSetting> make_settings() {
        A::Single, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
          r.out = non_empty(v, o);
        }});
+  add({"--max-variants", "max_variants", "N",
+       "the most variants a run may plan (counted before they are made)", A::Single,
+       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         r.config.max_variants =
+             static_cast<std::uint64_t>(integer_in(v, o, 1, 1'000'000'000'000LL));
+       },
+       "max_variants", [](const RunRequest& r) { return std::to_string(r.config.max_variants); }});
+  add({"--isolate", "isolate", "",
+       "run each variant in a child process: a crash (segfault, abort, OOM kill) fails its row "
+       "and the run goes on",
+       A::Flag,
+       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         r.isolate = truth(v, o);
+       },
+       "isolate", [](const RunRequest& r) { return r.isolate ? "true" : "false"; }});
+  add({"--resume", "", "DIR",
+       "finish an interrupted run (its .ID.partial directory): the variants it finished are "
+       "kept, the rest run, with the run's own settings",
+       A::Single, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         r.resume = non_empty(v, o);
+       }});
+  for (const auto& [flag, field] : std::vector<std::pair<std::string, std::string RunRequest::*>>{
+           {"--variant-child", &RunRequest::variant_child_benchmark},
+           {"--variant-name", &RunRequest::variant_child_name},
+           {"--variant-result", &RunRequest::variant_child_result}}) {
+    RunSetting internal{flag,
+                        "",
+                        "TEXT",
+                        "internal: an --isolate child's variant",
+                        A::Single,
+                        [field](RunRequest& r, const Values& v, const std::string& o,
+                                SettingLevel&) { r.*field = non_empty(v, o); }};
+    internal.internal = true;
+    add(std::move(internal));
+  }
   add({"--history", "history", "PATH",
        "SQLite history the run is also recorded in (default: <output-dir>/history.db)", A::Single,
        [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {

@@ -2,6 +2,7 @@
 #include "nnbench/core/axis.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -149,6 +150,21 @@ std::vector<Variant> expand_variants(const std::vector<Axis>& axes,
     variants = std::move(next);
   }
   return variants;
+}
+
+std::uint64_t count_variants(const std::vector<Axis>& axes, const AxisOverrides& overrides) {
+  std::uint64_t count = 1;
+  for (const Axis& axis : axes) {
+    const auto override_it = overrides.find(axis.name);
+    if (axis.opt_in && override_it == overrides.end()) continue;
+    const std::uint64_t values =
+        (override_it != overrides.end() ? override_it->second : axis.values).size();
+    if (values != 0 && count > std::numeric_limits<std::uint64_t>::max() / values) {
+      return std::numeric_limits<std::uint64_t>::max();
+    }
+    count *= values;
+  }
+  return count;
 }
 
 std::pair<std::string, std::vector<std::string>> parse_axis_override(const std::string& text) {

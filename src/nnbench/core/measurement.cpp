@@ -143,6 +143,7 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
 
   RunningStats running;
   double measured_ns = 0;
+  const Clock::time_point sampling_started = Clock::now();
   if (config.mode == SamplingMode::Fixed) {
     // Reserved up front so the loop does not reallocate; capped, since a timeout may end it early.
     m.samples_ns.reserve(static_cast<std::size_t>(std::min(config.iterations, 1 << 20)));
@@ -194,7 +195,9 @@ Measurement run_measurement(Benchmark& benchmark, State& state, const Measuremen
   }
   m.achieved_rse = running.count() > 1 ? running.relative_std_error() : 0.0;
   m.measured_time_s = measured_ns * 1e-9;
-  m.wall_time_s = ns_between(started, Clock::now()) * 1e-9;
+  const Clock::time_point ended = Clock::now();
+  m.wall_time_s = ns_between(started, ended) * 1e-9;
+  m.sampling_wall_time_s = ns_between(sampling_started, ended) * 1e-9;
   return m;
 }
 

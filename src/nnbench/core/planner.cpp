@@ -1,5 +1,6 @@
 // plan_run: which benchmarks and variants a run executes, with every user error caught up front.
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -101,6 +102,33 @@ void validate_options(const RunConfig& config, const std::vector<PlannedBenchmar
   }
 }
 
+// The product of the axes is counted before a single variant is made: a sweep of 30 search
+// spaces of 3 values is refused here, not by running out of memory.
+void check_variant_count(const std::vector<PlannedBenchmark>& plan, const RunConfig& config) {
+  std::uint64_t total = 0;
+  std::string largest;
+  std::uint64_t largest_count = 0;
+  for (const PlannedBenchmark& planned : plan) {
+    const std::uint64_t count = count_variants(planned.axes, config.axes);
+    total = count > std::numeric_limits<std::uint64_t>::max() - total
+                ? std::numeric_limits<std::uint64_t>::max()
+                : total + count;
+    if (count >= largest_count) {
+      largest_count = count;
+      largest = planned.info->name;
+    }
+  }
+  if (total <= config.max_variants) return;
+  const auto spelled = [](std::uint64_t n) {
+    return n == std::numeric_limits<std::uint64_t>::max() ? std::string("more than 1.8e19")
+                                                          : std::to_string(n);
+  };
+  throw InputError(fmt::format(
+      "the run would measure {} variants ({} of them in benchmark '{}'), over the limit of {}; "
+      "give fewer axis values, or raise the limit with --max-variants",
+      spelled(total), spelled(largest_count), largest, config.max_variants));
+}
+
 }  // namespace
 
 std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& registry) {
@@ -154,6 +182,7 @@ std::vector<PlannedBenchmark> plan_run(const RunConfig& config, const Registry& 
     }
     if (values.empty()) throw InputError(fmt::format("--axis '{}': no values given", axis));
   }
+  check_variant_count(plan, config);
   for (std::size_t i = 0; i < plan.size(); ++i) {
     PlannedBenchmark& planned = plan[i];
     try {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "nnbench/core/cpu_contention.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/load/load_scenario.hpp"
 #include "nnbench/core/statistics.hpp"
@@ -141,6 +142,22 @@ void finish_scenario(Result& result, ScenarioOutcome& outcome, State& state) {
   p.notes.insert(p.notes.end(), report.notes.begin(), report.notes.end());
 }
 
+// Other processes' CPU load over the measured region, as a metric and, when it is large enough to
+// slow the measurement, as a note. Regions under 0.2 s are left out: /proc's clock ticks (10 ms)
+// are too coarse for them.
+void record_contention(Result& result, const std::optional<CpuTimes>& before,
+                       const std::optional<CpuTimes>& after) {
+  if (!before || !after || after->wall_ns - before->wall_ns < 200'000'000) return;
+  const double cores = other_processes_cores(*before, *after);
+  result.metrics.push_back(single_metric("other_processes_cpu_cores", "cores", cores, false));
+  if (cores >= kContentionCores) {
+    result.provenance.notes.push_back(fmt::format(
+        "contention: other processes kept {:.2f} cores busy on average while this variant was "
+        "measured; its timings may be slowed by them",
+        cores));
+  }
+}
+
 }  // namespace
 
 Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, const Variant& variant,
@@ -167,6 +184,7 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
     // inputs and its work occupy, not the transient peaks of set-up (loading a data set once).
     host_memory.begin();
     for (auto& probe : state.memory_probes()) probe->begin();
+    const std::optional<CpuTimes> cpu_before = read_cpu_times();
     result.provenance.setup_time_s = static_cast<double>(steady_now_ns() - begin_ns) * 1e-9;
 
     MeasurementConfig measurement_config = config.measurement;
@@ -182,10 +200,13 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
       if (measurement.stop_reason == StopReason::Interrupted) {
         throw SkipError("run interrupted during this variant");
       }
+      state.set_measured_loop(
+          {measurement.samples_ns, measurement.measured_time_s, measurement.sampling_wall_time_s});
       benchmark.finish(state);
       add_timing_metrics(result, measurement, state);
       fill_provenance(result.provenance, measurement, measurement_config, state);
     }
+    record_contention(result, cpu_before, read_cpu_times());
     for (const MemoryFigure& figure : host_memory.end()) {
       result.metrics.push_back(
           single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
@@ -258,14 +279,75 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
   return result;
 }
 
+namespace {
+
+// A result the runner makes itself for a variant it did not run.
+Result unrun_result(const std::string& benchmark, const Variant& variant, ResultStatus status,
+                    std::string reason) {
+  Result result;
+  result.benchmark = benchmark;
+  result.variant = variant;
+  result.status = status;
+  result.reason = std::move(reason);
+  result.started_at = utc_timestamp_iso8601();
+  return result;
+}
+
+// The derived rows of one benchmark (derive_results) from its results in run order, with their
+// provenance filled in; a failure of the derivation is one failed row.
+std::vector<Result> derived_rows(const Benchmark& benchmark, const std::string& name,
+                                 const std::vector<Result>& own) {
+  std::vector<Result> rows;
+  try {
+    for (Result& derived : benchmark.derive_results(own)) {
+      derived.benchmark = name;
+      derived.provenance.sampling_mode = "derived";
+      if (derived.provenance.stop_reason.empty()) derived.provenance.stop_reason = "derived";
+      if (derived.provenance.timer_kind.empty()) derived.provenance.timer_kind = "none (derived)";
+      if (derived.provenance.synchronization.empty()) derived.provenance.synchronization = "none";
+      derived.provenance.build_type = NNBENCH_BUILD_TYPE_NAME;
+      if (derived.started_at.empty()) derived.started_at = utc_timestamp_iso8601();
+      rows.push_back(std::move(derived));
+    }
+  } catch (const std::exception& e) {
+    rows = {unrun_result(name, Variant{{{"derived", "all"}}, {}}, ResultStatus::Failed,
+                         "deriving results failed: " + short_reason(e.what()))};
+  }
+  return rows;
+}
+
+const Result* find_finished(const std::vector<Result>* finished, const std::string& benchmark,
+                            const std::string& variant) {
+  if (finished == nullptr) return nullptr;
+  for (const Result& result : *finished) {
+    // A variant an interruption skipped did not finish: it runs again.
+    const bool interrupted =
+        result.status == ResultStatus::Skipped && result.reason.starts_with("run interrupted");
+    if (result.benchmark == benchmark && result.variant.name() == variant &&
+        result.provenance.sampling_mode != "derived" && !interrupted) {
+      return &result;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
-                                 RunObserver* observer, const std::atomic<bool>* stop_requested) {
+                                 const ExecuteOptions& options) {
   std::size_t total = 0;
   for (const PlannedBenchmark& planned : plan) total += planned.variants.size();
+  const auto stopped = [&] { return options.stop_requested && options.stop_requested->load(); };
+  const VariantExecutor in_process = [&](Benchmark& benchmark, const std::string& name,
+                                         const Variant& variant) {
+    return run_variant(benchmark, name, variant, config, options.stop_requested);
+  };
+  const VariantExecutor& execute = options.execute_variant ? options.execute_variant : in_process;
   std::vector<Result> results;
   results.reserve(total);
   std::size_t index = 0;
   for (const PlannedBenchmark& planned : plan) {
+    const std::string& name = planned.info->name;
     std::unique_ptr<Benchmark> benchmark;
     std::string construction_error;
     try {
@@ -275,63 +357,39 @@ std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, cons
     }
     const std::size_t first_of_benchmark = results.size();
     for (const Variant& variant : planned.variants) {
-      if (observer) observer->on_variant_start(index, total, planned.info->name, variant);
-      Result result;
-      if (stop_requested && stop_requested->load()) {
-        result = Result{planned.info->name,
-                        variant,
-                        {},
-                        ResultStatus::Skipped,
-                        "run interrupted before this variant",
-                        {},
-                        {},
-                        utc_timestamp_iso8601()};
-      } else if (!benchmark) {
-        result = Result{planned.info->name,
-                        variant,
-                        {},
-                        ResultStatus::Failed,
-                        "constructing the benchmark failed: " + construction_error,
-                        {},
-                        {},
-                        utc_timestamp_iso8601()};
-      } else {
-        result = run_variant(*benchmark, planned.info->name, variant, config, stop_requested);
+      if (const Result* done = find_finished(options.finished, name, variant.name())) {
+        results.push_back(*done);
+        ++index;
+        continue;
       }
-      if (observer) observer->on_variant_end(index, total, result);
+      if (options.observer) options.observer->on_variant_start(index, total, name, variant);
+      Result result = stopped() ? unrun_result(name, variant, ResultStatus::Skipped,
+                                               "run interrupted before this variant")
+                      : !benchmark
+                          ? unrun_result(name, variant, ResultStatus::Failed,
+                                         "constructing the benchmark failed: " + construction_error)
+                          : execute(*benchmark, name, variant);
+      if (options.observer) options.observer->on_variant_end(index, total, result);
       results.push_back(std::move(result));
       ++index;
     }
-    if (benchmark && !(stop_requested && stop_requested->load())) {
+    if (benchmark && !stopped()) {
       const std::vector<Result> own(
           results.begin() + static_cast<std::ptrdiff_t>(first_of_benchmark), results.end());
-      try {
-        for (Result& derived : benchmark->derive_results(own)) {
-          derived.benchmark = planned.info->name;
-          derived.provenance.sampling_mode = "derived";
-          if (derived.provenance.stop_reason.empty()) derived.provenance.stop_reason = "derived";
-          if (derived.provenance.timer_kind.empty())
-            derived.provenance.timer_kind = "none (derived)";
-          if (derived.provenance.synchronization.empty())
-            derived.provenance.synchronization = "none";
-          derived.provenance.build_type = NNBENCH_BUILD_TYPE_NAME;
-          if (derived.started_at.empty()) derived.started_at = utc_timestamp_iso8601();
-          results.push_back(std::move(derived));
-        }
-      } catch (const std::exception& e) {
-        Result failed{planned.info->name,
-                      Variant{{{"derived", "all"}}, {}},
-                      {},
-                      ResultStatus::Failed,
-                      "deriving results failed: " + short_reason(e.what()),
-                      {},
-                      {},
-                      utc_timestamp_iso8601()};
-        results.push_back(std::move(failed));
+      for (Result& derived : derived_rows(*benchmark, name, own)) {
+        results.push_back(std::move(derived));
       }
     }
   }
   return results;
+}
+
+std::vector<Result> execute_plan(const std::vector<PlannedBenchmark>& plan, const RunConfig& config,
+                                 RunObserver* observer, const std::atomic<bool>* stop_requested) {
+  ExecuteOptions options;
+  options.observer = observer;
+  options.stop_requested = stop_requested;
+  return execute_plan(plan, config, options);
 }
 
 }  // namespace nnbench

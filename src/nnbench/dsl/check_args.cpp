@@ -112,14 +112,15 @@ Args::Args(const ast::Item& item, const std::vector<Param>& params, std::string_
         if (p.name == arg.name || alias) param = &p;
       }
       if (param == nullptr) {
-        error(arg.name_range, with_suggestion(callee_ + " has no " + noun_ + " '" + arg.name + "'",
-                                              arg.name, spellings));
+        error(arg.name_range,
+              with_suggestion(callee_ + " has no " + noun_ + " " + quote_text(arg.name), arg.name,
+                              spellings));
         continue;
       }
     }
     if (find(param->name) != nullptr) {
-      error(arg.name_range,
-            noun_ + " '" + std::string(param->name) + "' of " + callee_ + " is given twice");
+      error(arg.name_range, noun_ + " " + quote_text(std::string(param->name)) + " of " + callee_ +
+                                " is given twice");
       continue;
     }
     if (arg.value.kind == ast::ValueKind::kHpo) {
@@ -130,7 +131,7 @@ Args::Args(const ast::Item& item, const std::vector<Param>& params, std::string_
   }
   for (const Param& p : params) {
     if (p.required && find(p.name) == nullptr && !failed_) {
-      error(item.name_range, callee_ + " needs " + noun_ + " '" + std::string(p.name) + "'");
+      error(item.name_range, callee_ + " needs " + noun_ + " " + quote_text(std::string(p.name)));
     }
   }
 }
@@ -155,7 +156,7 @@ void Args::error(SourceRange range, std::string message) {
 const ast::Value* Args::typed(std::string_view name, bool ok_kind, std::string_view expected) {
   const ast::Value* v = find(name);
   if (v != nullptr && !ok_kind) {
-    error(v->range, noun_ + " '" + std::string(name) + "' of " + callee_ + " must be " +
+    error(v->range, noun_ + " " + quote_text(std::string(name)) + " of " + callee_ + " must be " +
                         std::string(expected));
     return nullptr;
   }
@@ -168,9 +169,9 @@ std::int64_t Args::integer(std::string_view name, std::int64_t fallback, std::in
       typed(name, found == nullptr || found->kind == ast::ValueKind::kInt, "an integer");
   if (v == nullptr) return fallback;
   if (v->int_value < min_value || v->int_value > kMaxDimension) {
-    error(v->range, noun_ + " '" + std::string(name) + "' of " + callee_ + " must be between " +
-                        std::to_string(min_value) + " and " + std::to_string(kMaxDimension) +
-                        ", not " + std::to_string(v->int_value));
+    error(v->range, noun_ + " " + quote_text(std::string(name)) + " of " + callee_ +
+                        " must be between " + std::to_string(min_value) + " and " +
+                        std::to_string(kMaxDimension) + ", not " + std::to_string(v->int_value));
     return fallback;
   }
   return v->int_value;
@@ -184,9 +185,9 @@ double Args::number(std::string_view name, double fallback, double min_value, do
   const double x = v->as_double();
   const bool above = max_inclusive ? x > max_value : x >= max_value;
   if (x < min_value || above) {
-    error(v->range, noun_ + " '" + std::string(name) + "' of " + callee_ + " must be in [" +
-                        format_number(min_value) + ", " + format_number(max_value) +
-                        (max_inclusive ? "]" : ")"));
+    error(v->range, noun_ + " " + quote_text(std::string(name)) + " of " + callee_ +
+                        " must be in [" + format_number(min_value) + ", " +
+                        format_number(max_value) + (max_inclusive ? "]" : ")"));
     return fallback;
   }
   return x;
@@ -214,7 +215,7 @@ std::vector<std::int64_t> Args::int_tuple(std::string_view name, std::size_t ran
   const ast::Value* v = find(name);
   if (v == nullptr) return fallback;
   std::vector<std::int64_t> out;
-  const std::string what = noun_ + " '" + std::string(name) + "' of " + callee_;
+  const std::string what = noun_ + " " + quote_text(std::string(name)) + " of " + callee_;
   const std::string expected =
       rank == 1 ? "an integer" : "an integer or a tuple of " + std::to_string(rank) + " integers";
   if (v->kind == ast::ValueKind::kInt) {
@@ -244,7 +245,7 @@ std::vector<std::int64_t> Args::int_tuple(std::string_view name, std::size_t ran
 std::vector<std::int64_t> Args::any_tuple(std::string_view name, std::int64_t min_value) {
   const ast::Value* v = find(name);
   if (v == nullptr) return {};
-  const std::string what = noun_ + " '" + std::string(name) + "' of " + callee_;
+  const std::string what = noun_ + " " + quote_text(std::string(name)) + " of " + callee_;
   if (v->kind != ast::ValueKind::kTuple && v->kind != ast::ValueKind::kList) {
     error(v->range, what + " must be a tuple of integers");
     return {};
@@ -269,8 +270,8 @@ ir::Activation Args::activation(std::string_view name, std::string_view fallback
   act.dim = feature_dim(output);
   const auto kind = find_activation(spelled);
   if (!kind) {
-    error(range_of(name),
-          with_suggestion("unknown activation '" + spelled + "'", spelled, activation_names()));
+    error(range_of(name), with_suggestion("unknown activation " + quote_text(spelled), spelled,
+                                          activation_names()));
     return act;
   }
   act.kind = *kind;

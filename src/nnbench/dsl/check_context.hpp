@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "layer_table.hpp"
+#include "nnbench/core/printable.hpp"
 #include "nnbench/dsl/ast.hpp"
 #include "nnbench/dsl/diagnostic.hpp"
 #include "nnbench/dsl/ir.hpp"

@@ -159,17 +159,19 @@ bool check_layer_list(const std::vector<ast::Item>& items, Tensor& current,
     const LayerSignature* signature = find_layer(item.name);
     if (signature == nullptr) {
       if (is_unsupported_layer(item.name)) {
-        walk.diagnostics.error(item.name_range, "layer '" + item.name +
-                                                    "' (from Neural DSL / Keras) is not "
+        walk.diagnostics.error(item.name_range, "layer " + quote_text(item.name) +
+                                                    " (from Neural DSL / Keras) is not "
                                                     "supported by nnbench");
       } else {
-        walk.diagnostics.error(item.name_range, with_suggestion("unknown layer '" + item.name + "'",
-                                                                item.name, layer_names()));
+        walk.diagnostics.error(
+            item.name_range,
+            with_suggestion("unknown layer " + quote_text(item.name), item.name, layer_names()));
       }
       return false;
     }
     if (item.has_body && !signature->takes_body) {
-      walk.diagnostics.error(item.name_range, "layer '" + item.name + "' does not take a block");
+      walk.diagnostics.error(item.name_range,
+                             "layer " + quote_text(item.name) + " does not take a block");
       return false;
     }
     ir::Layer layer;
@@ -188,8 +190,8 @@ bool check_layer_list(const std::vector<ast::Item>& items, Tensor& current,
       LayerCheck c{item, args, current, layer, Tensor{}, Counter{}};
       if (!run_rule(c)) return false;
       if (c.count.overflow) {
-        walk.diagnostics.error(item.name_range, "layer '" + item.name +
-                                                    "' is too large: its sizes overflow a "
+        walk.diagnostics.error(item.name_range, "layer " + quote_text(item.name) +
+                                                    " is too large: its sizes overflow a "
                                                     "64-bit count");
         return false;
       }
@@ -199,7 +201,8 @@ bool check_layer_list(const std::vector<ast::Item>& items, Tensor& current,
     layer.output_shape = output.shape;
     layer.activation_bytes = n.mul(n.product(output.shape), 4);
     if (n.overflow) {
-      walk.diagnostics.error(item.name_range, "output of '" + item.name + "' is too large");
+      walk.diagnostics.error(item.name_range,
+                             "output of " + quote_text(item.name) + " is too large");
       return false;
     }
     out.push_back(std::move(layer));

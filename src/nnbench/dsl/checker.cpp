@@ -14,8 +14,8 @@ constexpr std::int64_t kMaxEpochs = 1000000;
 
 bool check_input(const ast::Network& net, ir::Network& out, Tensor& tensor, Diagnostics& d) {
   if (!net.input) {
-    d.error(net.name_range, "network '" + net.name +
-                                "' has no input section; add for example "
+    d.error(net.name_range, "network " + quote_text(net.name) +
+                                " has no input section; add for example "
                                 "input: (28, 28, 1)");
     return false;
   }
@@ -61,8 +61,8 @@ bool check_input(const ast::Network& net, ir::Network& out, Tensor& tensor, Diag
 
 void check_loss(const ast::Network& net, ir::Network& out, Diagnostics& d) {
   if (!net.loss) {
-    d.error(net.name_range, "network '" + net.name +
-                                "' has no loss; add for example "
+    d.error(net.name_range, "network " + quote_text(net.name) +
+                                " has no loss; add for example "
                                 "loss: \"sparse_categorical_crossentropy\"");
     return;
   }
@@ -73,7 +73,7 @@ void check_loss(const ast::Network& net, ir::Network& out, Diagnostics& d) {
   }
   const auto loss = find_loss(v.text);
   if (!loss) {
-    d.error(v.range, with_suggestion("unknown loss '" + v.text + "'", v.text, loss_names()));
+    d.error(v.range, with_suggestion("unknown loss " + quote_text(v.text), v.text, loss_names()));
     return;
   }
   out.loss = *loss;
@@ -81,16 +81,16 @@ void check_loss(const ast::Network& net, ir::Network& out, Diagnostics& d) {
 
 void check_optimizer(const ast::Network& net, ir::Network& out, Diagnostics& d) {
   if (!net.optimizer) {
-    d.error(net.name_range, "network '" + net.name +
-                                "' has no optimizer; add for example "
+    d.error(net.name_range, "network " + quote_text(net.name) +
+                                " has no optimizer; add for example "
                                 "optimizer: Adam(learning_rate=0.001)");
     return;
   }
   const ast::Item& item = *net.optimizer;
   const auto kind = find_optimizer(item.name);
   if (!kind) {
-    d.error(item.name_range,
-            with_suggestion("unknown optimizer '" + item.name + "'", item.name, optimizer_names()));
+    d.error(item.name_range, with_suggestion("unknown optimizer " + quote_text(item.name),
+                                             item.name, optimizer_names()));
     return;
   }
   using ir::OptimizerKind;
@@ -128,7 +128,7 @@ void check_metrics(const ast::Network& net, ir::Network& out, Diagnostics& d) {
     if (v->kind != ast::ValueKind::kString && v->kind != ast::ValueKind::kName) {
       d.error(v->range, "metrics must be a list of names such as [\"accuracy\"]");
     } else if (std::find(known.begin(), known.end(), v->text) == known.end()) {
-      d.error(v->range, with_suggestion("unknown metric '" + v->text + "'", v->text, known));
+      d.error(v->range, with_suggestion("unknown metric " + quote_text(v->text), v->text, known));
     } else {
       out.metrics.push_back(v->text);
     }
@@ -163,16 +163,16 @@ void check_settings(const ast::Network& net, ir::Network& out, Diagnostics& d) {
   Args e(execute, {{"device", ArgType::kText}}, "execute", d, "setting");
   out.execute_device = e.text("device", "");
   if (e.has("device") && !valid_device(out.execute_device)) {
-    e.error(e.range_of("device"), "unknown device '" + out.execute_device +
-                                      "' (expected \"cpu\", \"cuda\", \"cuda:N\" or \"auto\")");
+    e.error(e.range_of("device"), "unknown device " + quote_text(out.execute_device) +
+                                      " (expected \"cpu\", \"cuda\", \"cuda:N\" or \"auto\")");
   }
 }
 
 void check_device_hints(const std::vector<ast::Item>& items, Diagnostics& d) {
   for (const ast::Item& item : items) {
     if (!item.device.empty() && (!valid_device(item.device) || item.device == "auto")) {
-      d.error(item.device_range,
-              "unknown device '" + item.device + "' (expected \"cpu\", \"cuda\" or \"cuda:N\")");
+      d.error(item.device_range, "unknown device " + quote_text(item.device) +
+                                     " (expected \"cpu\", \"cuda\" or \"cuda:N\")");
     }
     check_device_hints(item.body, d);
   }
@@ -210,7 +210,7 @@ std::optional<ir::Network> check(const ast::Network& network, const SourceFile& 
   const bool input_ok = check_input(network, out, current, diagnostics);
   check_device_hints(network.layers, diagnostics);
   if (!network.has_layers || network.layers.empty()) {
-    diagnostics.error(network.name_range, "network '" + network.name + "' has no layers");
+    diagnostics.error(network.name_range, "network " + quote_text(network.name) + " has no layers");
   } else if (input_ok) {
     LayerWalk walk{diagnostics};
     if (check_layer_list(network.layers, current, out.layers, "", walk)) {
@@ -226,7 +226,8 @@ std::optional<ir::Network> check(const ast::Network& network, const SourceFile& 
   Counter n;
   add_totals(out.layers, out, n);
   if (n.overflow) {
-    diagnostics.error(network.name_range, "network '" + network.name + "' is too large to count");
+    diagnostics.error(network.name_range,
+                      "network " + quote_text(network.name) + " is too large to count");
     return std::nullopt;
   }
   return out;

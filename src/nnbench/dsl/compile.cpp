@@ -5,6 +5,7 @@
 #include <set>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/printable.hpp"
 #include "nnbench/core/suggest.hpp"
 #include "nnbench/dsl/checker.hpp"
 #include "nnbench/dsl/lexer.hpp"
@@ -31,7 +32,7 @@ ast::File front_end(const SourceFile& file, Diagnostics& diagnostics) {
   std::set<std::string> names;
   for (const ast::Network& net : tree.networks) {
     if (!names.insert(net.name).second) {
-      diagnostics.error(net.name_range, "network '" + net.name + "' is defined twice");
+      diagnostics.error(net.name_range, "network " + quote_text(net.name) + " is defined twice");
     }
   }
   if (diagnostics.has_errors()) fail(file, diagnostics);
@@ -63,8 +64,9 @@ std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& o
   // A value chosen for a search space the file does not have is a typo, not a no-op.
   for (const auto& [name, value] : options.hpo_values) {
     if (std::find(axis_names.begin(), axis_names.end(), name) != axis_names.end()) continue;
-    std::string message = file.name() + ": no search space '" + name + "'";
-    if (auto best = closest_match(name, axis_names)) message += "; did you mean '" + *best + "'?";
+    std::string message = file.name() + ": no search space " + quote_text(name);
+    if (auto best = closest_match(name, axis_names))
+      message += "; did you mean " + quote_text(*best) + "?";
     if (axis_names.empty()) {
       message += " (the file has no search spaces)";
     } else {
@@ -79,7 +81,7 @@ std::vector<ir::Network> compile(const SourceFile& file, const CompileOptions& o
 
 std::vector<ir::Network> compile_file(const std::string& path, const CompileOptions& options) {
   if (!path.ends_with(".nn") && !path.ends_with(".neural")) {
-    throw InputError("model file '" + path + "' must end in .nn or .neural");
+    throw InputError("model file " + quote_text(path) + " must end in .nn or .neural");
   }
   return compile(SourceFile::read(path), options);
 }
@@ -94,7 +96,7 @@ std::vector<nnbench::Axis> search_axes(const SourceFile& file, const std::string
     if (diagnostics.has_errors()) fail(file, diagnostics);
     return axes;
   }
-  throw InputError("no network '" + network_name + "' in " + file.name());
+  throw InputError("no network " + quote_text(network_name) + " in " + file.name());
 }
 
 }  // namespace nnbench::dsl

@@ -9,6 +9,7 @@
 #include "layer_table.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/parse.hpp"
+#include "nnbench/core/printable.hpp"
 
 namespace nnbench::dsl {
 namespace {
@@ -117,7 +118,8 @@ std::function<void(const std::string&)> one_of_values(const nnbench::Axis& axis)
     if (parse_double(text, number) && among_values(values, number)) return;
     std::string list;
     for (const std::string& option : values) list += (list.empty() ? "" : ", ") + option;
-    throw InputError("search space '" + name + "': value '" + text + "' is not one of " + list);
+    throw InputError("search space " + quote_text(name) + ": value " + quote_text(text) +
+                     " is not one of " + list);
   };
 }
 
@@ -243,7 +245,7 @@ std::vector<ir::HpoAssignment> substitute_hpo(ast::Network& network,
       if (a.name == v.text) axis = &a;
     }
     if (axis == nullptr || axis->values.empty()) {
-      diagnostics.error(v.range, "search space '" + v.text + "' has no values");
+      diagnostics.error(v.range, "search space " + quote_text(v.text) + " has no values");
       return;
     }
     const auto given = chosen.find(axis->name);
@@ -274,8 +276,8 @@ std::vector<ir::HpoAssignment> substitute_hpo(ast::Network& network,
       literal.int_value = static_cast<std::int64_t>(number);
     }
     if (!valid) {
-      diagnostics.error(v.range, "value '" + text + "' chosen for '" + axis->name +
-                                     "' is not in its search space");
+      diagnostics.error(v.range, "value " + quote_text(text) + " chosen for " +
+                                     quote_text(axis->name) + " is not in its search space");
       return;
     }
     bool recorded = false;

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "nnbench/core/printable.hpp"
+
 namespace nnbench::dsl {
 
 const char* describe(TokenKind kind) {
@@ -159,10 +161,8 @@ class Lexer {
         while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) {
           ++end;
         }
-        const bool printable = std::isprint(static_cast<unsigned char>(c)) != 0;
         diagnostics_.error(range(start, end),
-                           printable ? "unexpected character '" + std::string(1, c) + "'"
-                                     : std::string("unexpected character"));
+                           "unexpected character " + quote_text(text_.substr(start, end - start)));
         pos_ = end;
         return;
       }
@@ -192,7 +192,7 @@ class Lexer {
     if (pos_ < text_.size() && is_ident_start(text_[pos_])) {
       while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
       diagnostics_.error(range(start, pos_),
-                         "malformed number '" + text_.substr(start, pos_ - start) + "'");
+                         "malformed number " + quote_text(text_.substr(start, pos_ - start)));
       return;
     }
     tokens.push_back(Token{is_float ? TokenKind::kFloat : TokenKind::kInteger,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "layer_table.hpp"
+#include "nnbench/core/printable.hpp"
 #include "nnbench/dsl/parser.hpp"
 
 namespace nnbench::dsl {
@@ -17,9 +18,10 @@ class Expander {
     for (const ast::Macro& macro : file.macros) {
       if (find_layer(macro.name) != nullptr) {
         diagnostics_.error(macro.name_range,
-                           "'" + macro.name + "' is a layer name and cannot be redefined");
+                           quote_text(macro.name) + " is a layer name and cannot be redefined");
       } else if (!macros_.emplace(macro.name, &macro).second) {
-        diagnostics_.error(macro.name_range, "block '" + macro.name + "' is defined twice");
+        diagnostics_.error(macro.name_range,
+                           "block " + quote_text(macro.name) + " is defined twice");
       }
     }
   }
@@ -55,18 +57,18 @@ class Expander {
                         int depth) {
     if (use.has_parens && !use.args.empty()) {
       diagnostics_.error(use.args.front().name_range,
-                         "block '" + use.name + "' takes no arguments");
+                         "block " + quote_text(use.name) + " takes no arguments");
       return;
     }
     if (use.has_body) {
-      diagnostics_.error(use.name_range, "block '" + use.name +
-                                             "' is used with a body; define "
+      diagnostics_.error(use.name_range, "block " + quote_text(use.name) +
+                                             " is used with a body; define "
                                              "it once with 'define' and use it by name");
       return;
     }
     for (const std::string& active : stack_) {
       if (active == macro.name) {
-        diagnostics_.error(use.name_range, "block '" + macro.name + "' uses itself");
+        diagnostics_.error(use.name_range, "block " + quote_text(macro.name) + " uses itself");
         stopped_ = true;
         return;
       }

@@ -101,7 +101,7 @@ class Parser : public TokenCursor {
         skip_section();
       }
     }
-    expect(TokenKind::kRBrace, "to close network '" + net.name + "'");
+    expect(TokenKind::kRBrace, "to close network " + quote_text(net.name));
     net.range = span_from(keyword.range);
     return net;
   }
@@ -112,14 +112,14 @@ class Parser : public TokenCursor {
     const Token& name = expect(TokenKind::kIdentifier, "after 'define' (the block's name)");
     macro.name = name.text;
     macro.name_range = name.range;
-    expect(TokenKind::kLBrace, "to open the definition of '" + macro.name + "'");
+    expect(TokenKind::kLBrace, "to open the definition of " + quote_text(macro.name));
     macro.body = parse_items_until_brace();
-    expect(TokenKind::kRBrace, "to close the definition of '" + macro.name + "'");
+    expect(TokenKind::kRBrace, "to close the definition of " + quote_text(macro.name));
     return macro;
   }
 
   void duplicate_check(bool present, const Token& keyword) {
-    if (present) fail(keyword, "section '" + keyword.text + "' is given twice");
+    if (present) fail(keyword, "section " + quote_text(keyword.text) + " is given twice");
   }
 
   void parse_section(ast::Network& net) {
@@ -144,9 +144,9 @@ class Parser : public TokenCursor {
     std::vector<std::string_view> names(kSections.begin(), kSections.end());
     bool known = false;
     for (std::string_view s : kSections) known = known || k == s;
-    if (!known) fail(keyword, with_suggestion("unknown section '" + k + "'", k, names));
+    if (!known) fail(keyword, with_suggestion("unknown section " + quote_text(k), k, names));
     advance();
-    expect(TokenKind::kColon, "after '" + k + "'");
+    expect(TokenKind::kColon, "after " + quote_text(k));
     if (k == "input") {
       duplicate_check(net.input.has_value(), keyword);
       net.input_range = keyword.range;
@@ -188,11 +188,12 @@ class Parser : public TokenCursor {
   }
 
   std::vector<ast::Setting> parse_settings(const std::string& section) {
-    expect(TokenKind::kLBrace, "to open '" + section + "'");
+    expect(TokenKind::kLBrace, "to open " + quote_text(section));
     std::vector<ast::Setting> settings;
     while (!at(TokenKind::kRBrace)) {
-      const Token& key = expect(TokenKind::kIdentifier, "(a setting name) in '" + section + "'");
-      expect(TokenKind::kColon, "after '" + key.text + "'");
+      const Token& key =
+          expect(TokenKind::kIdentifier, "(a setting name) in " + quote_text(section));
+      expect(TokenKind::kColon, "after " + quote_text(key.text));
       settings.push_back(ast::Setting{key.text, key.range, parse_value()});
       accept(TokenKind::kComma);
     }
@@ -242,7 +243,7 @@ class Parser : public TokenCursor {
     if (accept(TokenKind::kLBrace)) {
       item.has_body = true;
       item.body = parse_items_until_brace();
-      expect(TokenKind::kRBrace, "to close the block of '" + item.name + "'");
+      expect(TokenKind::kRBrace, "to close the block of " + quote_text(item.name));
     }
     for (int suffix = 0; suffix < 2; ++suffix) {
       if (accept(TokenKind::kAt)) {

@@ -65,11 +65,12 @@ ast::Value TokenCursor::parse_number(const Token& t, bool negative) {
     v.kind = ast::ValueKind::kInt;
     const auto [ptr, ec] =
         std::from_chars(spelled.data(), spelled.data() + spelled.size(), v.int_value);
-    if (ec != std::errc()) fail(t, "integer " + spelled + " is out of range");
+    if (ec != std::errc()) fail(t, "integer " + printable(spelled) + " is out of range");
   } else {
     v.kind = ast::ValueKind::kFloat;
     v.float_value = std::strtod(spelled.c_str(), nullptr);
-    if (!(v.float_value - v.float_value == 0.0)) fail(t, "number " + spelled + " is out of range");
+    if (!(v.float_value - v.float_value == 0.0))
+      fail(t, "number " + printable(spelled) + " is out of range");
   }
   return v;
 }
@@ -103,7 +104,7 @@ ast::Value TokenCursor::parse_name_value() {
   if (name.text == "choice" || name.text == "range" || name.text == "log_range") {
     fail(name, "a search space is written HPO(" + name.text + "(...))");
   }
-  if (at(TokenKind::kLParen)) fail(name, "'" + name.text + "(...)' is not a value here");
+  if (at(TokenKind::kLParen)) fail(name, quote_text(name.text + "(...)") + " is not a value here");
   v.kind = ast::ValueKind::kName;
   v.text = name.text;
   return v;
@@ -121,10 +122,10 @@ ast::Value TokenCursor::parse_hpo(const Token& hpo) {
   } else if (kind.text == "log_range") {
     v.hpo_kind = ast::HpoKind::kLogRange;
   } else {
-    fail(kind, with_suggestion("unknown search space '" + kind.text + "'", kind.text,
+    fail(kind, with_suggestion("unknown search space " + quote_text(kind.text), kind.text,
                                {"choice", "range", "log_range"}));
   }
-  expect(TokenKind::kLParen, "after '" + kind.text + "'");
+  expect(TokenKind::kLParen, "after " + quote_text(kind.text));
   const std::vector<ast::Argument> args = parse_arguments();
   expect(TokenKind::kRParen, "to close HPO(...)");
   v.range = span_from(hpo.range);
@@ -133,7 +134,7 @@ ast::Value TokenCursor::parse_hpo(const Token& hpo) {
     const bool step = v.hpo_kind == ast::HpoKind::kRange && a.name == "step";
     if (!a.name.empty() && !step) {
       diagnostics_.error(a.name_range,
-                         "unknown argument '" + a.name + "' in " + kind.text + "(...)");
+                         "unknown argument " + quote_text(a.name) + " in " + kind.text + "(...)");
       throw ParseAbort{};
     }
     v.items.push_back(a.value);

@@ -51,10 +51,10 @@ bool slide(LayerCheck& c, Window& w, const std::string& padding_text) {
   if (padding_text == "same") {
     w.padding = ir::Padding::kSame;
   } else if (padding_text != "valid") {
-    c.args.error(
-        c.args.range_of("padding"),
-        with_suggestion("unknown padding '" + padding_text + "'", padding_text, {"valid", "same"}) +
-            " (expected \"valid\" or \"same\")");
+    c.args.error(c.args.range_of("padding"),
+                 with_suggestion("unknown padding " + quote_text(padding_text), padding_text,
+                                 {"valid", "same"}) +
+                     " (expected \"valid\" or \"same\")");
     return false;
   }
   const std::size_t spatial = w.kernel.size();

@@ -124,9 +124,9 @@ bool check_transformer(LayerCheck& c) {
   if (activation == "gelu") {
     attrs.activation = ir::ActivationKind::kGelu;
   } else if (activation != "relu") {
-    c.args.error(
-        c.args.range_of("activation"),
-        "TransformerEncoder activation must be \"relu\" or \"gelu\", not \"" + activation + "\"");
+    c.args.error(c.args.range_of("activation"),
+                 "TransformerEncoder activation must be \"relu\" or \"gelu\", not " +
+                     quote_text(activation));
     return false;
   }
   if (attrs.num_layers > 256) {

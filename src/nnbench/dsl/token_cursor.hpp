@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nnbench/core/printable.hpp"
 #include "nnbench/dsl/ast.hpp"
 #include "nnbench/dsl/diagnostic.hpp"
 #include "nnbench/dsl/lexer.hpp"
@@ -48,10 +49,10 @@ class TokenCursor {
   static std::string quote(const Token& t) {
     switch (t.kind) {
       case TokenKind::kIdentifier:
-        return "'" + t.text + "'";
+        return quote_text(t.text);
       case TokenKind::kInteger:
       case TokenKind::kFloat:
-        return "number " + t.text;
+        return "number " + printable(t.text);
       case TokenKind::kString:
         return "a string";
       default:

@@ -23,21 +23,23 @@ std::string median_cell(const std::optional<double>& median, const std::string& 
   return format_significant(*median) + (unit.empty() ? "" : " " + unit);
 }
 
-TextTable comparison_table(const Comparison& comparison, bool markdown) {
+constexpr std::size_t kVerdictColumn = 8;  // of the header below
+
+// Every cell is plain text; a significant verdict is bold in Markdown (strong_cells).
+TextTable comparison_table(const Comparison& comparison) {
   TextTable table;
   table.header = {"benchmark", "variant", "metric",  "base",    "new",
                   "ratio",     "change",  "p-value", "verdict", "note"};
   table.right_aligned = {false, false, false, true, true, true, true, true, false, false};
   for (const CompareRow& row : comparison.rows) {
-    std::string verdict = to_string(row.verdict);
-    if (markdown && (row.verdict == Verdict::Slower || row.verdict == Verdict::Faster)) {
-      verdict = "**" + verdict + "**";
+    if (row.verdict == Verdict::Slower || row.verdict == Verdict::Faster) {
+      table.strong_cells.emplace_back(table.rows.size(), kVerdictColumn);
     }
     table.rows.push_back({row.benchmark, row.variant, row.metric,
                           median_cell(row.base_median, row.unit),
                           median_cell(row.new_median, row.unit),
                           row.ratio ? fmt::format("{:.3f}", *row.ratio) : std::string("-"),
-                          change_cell(row), p_cell(row), verdict, row.note});
+                          change_cell(row), p_cell(row), to_string(row.verdict), row.note});
   }
   return table;
 }
@@ -55,10 +57,10 @@ std::string comparison_tally(const Comparison& comparison) {
 }
 
 std::string render_comparison_markdown(const Comparison& comparison) {
-  std::string out =
-      fmt::format("## Comparison: {} (base) vs {} (new), metric {}\n\n", comparison.base_run_id,
-                  comparison.new_run_id, comparison.options.metric);
-  out += render_markdown_table(comparison_table(comparison, true));
+  std::string out = fmt::format(
+      "## Comparison: {} (base) vs {} (new), metric {}\n\n", markdown_text(comparison.base_run_id),
+      markdown_text(comparison.new_run_id), markdown_text(comparison.options.metric));
+  out += render_markdown_table(comparison_table(comparison));
   out.append("\n").append(comparison_tally(comparison)).append("\n");
   if (has_significant_regression(comparison)) out += "\n**Significant regression detected.**\n";
   return out;
@@ -67,7 +69,7 @@ std::string render_comparison_markdown(const Comparison& comparison) {
 std::string render_comparison_terminal(const Comparison& comparison) {
   std::string out = fmt::format("base {}  vs  new {}  (metric {})\n\n", comparison.base_run_id,
                                 comparison.new_run_id, comparison.options.metric);
-  out += render_plain_table(comparison_table(comparison, false));
+  out += render_plain_table(comparison_table(comparison));
   out.append("\n").append(comparison_tally(comparison)).append("\n");
   if (has_significant_regression(comparison)) out += "Significant regression detected.\n";
   return out;

@@ -1,6 +1,8 @@
 // results.csv.
 #include "nnbench/report/csv_writer.hpp"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "nnbench/report/output_directory.hpp"
@@ -8,21 +10,22 @@
 namespace nnbench::report {
 namespace {
 
+// Cells as written to the file: numbers as formatted, text through csv_escape().
 std::string number_cell(const std::optional<double>& value) {
   return value ? fmt::format("{}", *value) : std::string();
 }
 
 std::vector<std::string> row_cells(const ResultRow& row) {
-  return {row.benchmark,
-          row.variant,
-          row.model,
-          row.framework,
-          row.mode,
-          row.device,
-          row.device_type,
-          row.batch_size,
-          row.dtype,
-          row.input_shape,
+  return {csv_escape(row.benchmark),
+          csv_escape(row.variant),
+          csv_escape(row.model),
+          csv_escape(row.framework),
+          csv_escape(row.mode),
+          csv_escape(row.device),
+          csv_escape(row.device_type),
+          csv_escape(row.batch_size),
+          csv_escape(row.dtype),
+          csv_escape(row.input_shape),
           number_cell(row.latency_p50_ms),
           number_cell(row.latency_p95_ms),
           number_cell(row.latency_p99_ms),
@@ -31,20 +34,21 @@ std::vector<std::string> row_cells(const ResultRow& row) {
           number_cell(row.latency_min_ms),
           number_cell(row.latency_max_ms),
           number_cell(row.throughput),
-          row.throughput_unit,
+          csv_escape(row.throughput_unit),
           number_cell(row.memory_mib),  // memory_mb: the old name of memory_mib, kept a release
           number_cell(row.compile_time_ms),
-          row.timestamp,
-          row.git_commit,
-          row.status,
-          row.reason,
+          csv_escape(row.timestamp),
+          csv_escape(row.git_commit),
+          csv_escape(row.status),
+          csv_escape(row.reason),
           number_cell(row.memory_mib)};
 }
 
+// One CSV line of cells already in their file form (row_cells).
 void append_line(std::string& out, const std::vector<std::string>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out += ',';
-    out += csv_escape(cells[i]);
+    out += cells[i];
   }
   out += "\r\n";
 }
@@ -64,8 +68,10 @@ const std::vector<std::string>& csv_columns() {
 }
 
 std::string csv_escape(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-  std::string quoted = "\"";
+  const bool formula =
+      !field.empty() && std::string_view("=+-@\t\r'").find(field[0]) != std::string_view::npos;
+  if (!formula && field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string quoted = formula ? "\"'" : "\"";
   for (char c : field) {
     if (c == '"') quoted += '"';
     quoted += c;
@@ -76,7 +82,9 @@ std::string csv_escape(const std::string& field) {
 
 std::string render_csv(const std::vector<Result>& results, const RunInfo& run_info) {
   std::string out;
-  append_line(out, csv_columns());
+  std::vector<std::string> header;
+  for (const std::string& column : csv_columns()) header.push_back(csv_escape(column));
+  append_line(out, header);
   for (const Result& result : results)
     append_line(out, row_cells(make_result_row(result, run_info)));
   return out;

@@ -6,9 +6,8 @@
 namespace nnbench::report {
 
 void write_dashboard(const std::filesystem::path& directory, const std::filesystem::path& out) {
-  const std::filesystem::path scratch = out.has_parent_path() ? out.parent_path() : ".";
   throw_unless_succeeded(
-      run_python_script("dashboard.py", {directory.string(), "--out", out.string()}, scratch),
+      run_python_script("dashboard.py", {directory.string(), "--out", out.string()}),
       "the dashboard of " + directory.string());
 }
 

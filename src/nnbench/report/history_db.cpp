@@ -34,7 +34,7 @@ bool history_supported() { return false; }
 
 struct HistoryDb::Connection {};
 
-HistoryDb HistoryDb::open(const std::filesystem::path& path) {
+HistoryDb HistoryDb::open(const std::filesystem::path& path, Access) {
   throw UnavailableError(fmt::format(
       "{}: no results history: this nnbench was built without SQLite (install libsqlite3-dev, "
       "e.g. with scripts/setup-deps, and configure again)",
@@ -42,6 +42,7 @@ HistoryDb HistoryDb::open(const std::filesystem::path& path) {
 }
 
 HistoryDb::HistoryDb(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+bool HistoryDb::has_run(const std::string&) const { return false; }
 HistoryDb::~HistoryDb() = default;
 HistoryDb::HistoryDb(HistoryDb&&) noexcept = default;
 HistoryDb& HistoryDb::operator=(HistoryDb&&) noexcept = default;
@@ -247,23 +248,56 @@ void store_statistics(const HistoryDb::Connection& connection, std::int64_t vari
 
 }  // namespace
 
-HistoryDb HistoryDb::open(const std::filesystem::path& path) {
+HistoryDb HistoryDb::open(const std::filesystem::path& path, Access access) {
   auto connection = std::make_unique<Connection>();
   connection->path = path.string();
+  const bool read_only = access == Access::ReadOnly;
   std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (read_only && !std::filesystem::is_regular_file(path, ec)) {
+    throw IoError(fmt::format("history {}: no such file", path.string()));
+  }
+  if (!read_only && path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+  }
   if (ec) {
     throw IoError(
         fmt::format("history {}: cannot create its folder: {}", path.string(), ec.message()));
   }
-  if (sqlite3_open_v2(connection->path.c_str(), &connection->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(connection->path.c_str(), &connection->db, flags, nullptr) != SQLITE_OK) {
     connection->fail("opening");
   }
   sqlite3_busy_timeout(connection->db, kBusyTimeoutMs);
   connection->exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
-  // A file that is not a database fails here, at the first read.
+  // Before anything is written: a database of another program (or a file that is not a
+  // database, which fails at this first read) is not made into a history.
+  {
+    Statement tables(*connection,
+                     "SELECT count(*), sum(name = 'meta') FROM sqlite_master WHERE type = 'table'");
+    tables.step();
+    const bool empty = tables.integer(0) == 0;
+    const bool ours = tables.integer(1) > 0;
+    if (!empty && !ours) {
+      throw IoError(fmt::format(
+          "history {}: this is not an nnbench history (an SQLite database without its tables); "
+          "name another file with --history",
+          path.string()));
+    }
+    if (read_only && empty) {
+      throw IoError(
+          fmt::format("history {}: an empty database, not an nnbench history", path.string()));
+    }
+  }
+  if (read_only) {
+    Statement version(*connection, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!version.step() || version.text(0) != std::to_string(kHistorySchemaVersion)) {
+      throw IoError(fmt::format("history {}: not an nnbench history of schema version {}",
+                                path.string(), kHistorySchemaVersion));
+    }
+    return HistoryDb(std::move(connection));
+  }
   connection->exec("PRAGMA journal_mode = WAL", "switching to write-ahead logging");
   connection->exec("PRAGMA synchronous = NORMAL", "setting synchronous");
   {
@@ -306,8 +340,8 @@ void HistoryDb::record(const std::vector<Result>& results, const RunInfo& run_in
         .bind(5, std::int64_t{env.git_dirty ? 1 : 0})
         .bind(6, env.hostname)
         .bind(7, machine_of(env))
-        .bind(8, run_info_to_json(run_info).dump())
-        .bind(9, environment_to_json(env).dump());
+        .bind(8, json_text(run_info_to_json(run_info)))
+        .bind(9, json_text(environment_to_json(env)));
     run.run();
   } catch (const InputError&) {
     throw InputError(fmt::format("history {}: run {} is stored already", c.path, run_info.run_id));
@@ -327,7 +361,7 @@ void HistoryDb::record(const std::vector<Result>& results, const RunInfo& run_in
         .bind(4, to_string(result.status))
         .bind(5, result.reason)
         .bind(6, result.started_at)
-        .bind(7, record.dump());
+        .bind(7, json_text(record));
     variant.run();
     const std::int64_t variant_row = sqlite3_last_insert_rowid(c.db);
     for (const Metric& metric : result.metrics) store_statistics(c, variant_row, metric);
@@ -447,6 +481,12 @@ std::string HistoryDb::latest_machine() const {
   Statement query(*connection_,
                   "SELECT machine FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1");
   return query.step() ? query.text(0) : std::string();
+}
+
+bool HistoryDb::has_run(const std::string& run_id) const {
+  Statement query(*connection_, "SELECT 1 FROM runs WHERE run_id = ?");
+  query.bind(1, run_id);
+  return query.step();
 }
 
 #endif  // NNBENCH_WITH_SQLITE

@@ -41,7 +41,8 @@ void JsonWriter::write(const std::vector<Result>& results, const RunInfo& run_in
     if (!file_names.insert(file_name).second) {
       throw std::logic_error("two benchmarks share the result file name " + file_name);
     }
-    write_file_atomically(dir / file_name, benchmark_file_to_json(group, run_info).dump(2) + "\n");
+    write_file_atomically(dir / file_name,
+                          json_text(benchmark_file_to_json(group, run_info), 2) + "\n");
   }
 }
 

@@ -14,7 +14,15 @@
 namespace nnbench::report {
 namespace {
 
-std::string or_unknown(const std::string& text) { return text.empty() ? "unknown" : text; }
+// Every value from a result reaches report.md through markdown_text() (text_table.hpp): a model
+// path, a benchmark name or a reason may hold any text, and must show as text.
+std::string shown(const std::string& value) {
+  return value.empty() ? "unknown" : markdown_text(value);
+}
+
+// A value in monospace. A code span (`...`) shows backslashes literally and ends at a backtick of
+// the value, so the value is escaped text inside <code>.
+std::string code(const std::string& value) { return "<code>" + markdown_text(value) + "</code>"; }
 
 std::string gibibytes(std::int64_t bytes) {
   return format_significant(static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0), 3) + " GiB";
@@ -27,41 +35,43 @@ void append_environment(std::string& out, const RunInfo& run_info) {
     out += fmt::format(
         "> **WARNING: this is a debug build (build type {}): assertions on or optimisation off. "
         "Its figures are not representative; rebuild with -DCMAKE_BUILD_TYPE=Release.**\n\n",
-        or_unknown(e.build_type));
+        shown(e.build_type));
   }
-  out += fmt::format("- CPU: {} ({} logical / {} physical cores)\n", or_unknown(e.cpu_model),
+  out += fmt::format("- CPU: {} ({} logical / {} physical cores)\n", shown(e.cpu_model),
                      e.logical_cores, e.physical_cores);
   out += fmt::format("- Memory: {}\n", gibibytes(e.memory_total_bytes));
-  out += fmt::format("- OS: {} ({}, {})\n", or_unknown(e.os), or_unknown(e.kernel),
-                     or_unknown(e.arch));
-  out += fmt::format("- Compiler: {}; flags `{}`\n", or_unknown(e.compiler), e.cxx_flags);
-  out += fmt::format("- Build type: {}{}\n", or_unknown(e.build_type),
+  out += fmt::format("- OS: {} ({}, {})\n", shown(e.os), shown(e.kernel), shown(e.arch));
+  out += fmt::format("- Compiler: {}; flags {}\n", shown(e.compiler), code(e.cxx_flags));
+  out += fmt::format("- Build type: {}{}\n", shown(e.build_type),
                      e.debug_build ? " (DEBUG BUILD)" : "");
   auto libtorch = e.software.find("libtorch");
-  out += fmt::format("- LibTorch: {}\n",
-                     libtorch != e.software.end() ? libtorch->second : std::string("not used"));
+  out +=
+      fmt::format("- LibTorch: {}\n", libtorch != e.software.end() ? markdown_text(libtorch->second)
+                                                                   : std::string("not used"));
   for (const auto& [name, version] : e.software) {
-    if (name != "libtorch") out += fmt::format("- {}: {}\n", name, version);
+    if (name != "libtorch")
+      out += fmt::format("- {}: {}\n", markdown_text(name), markdown_text(version));
   }
   for (const auto& [name, count] : e.threads)
-    out += fmt::format("- Threads ({}): {}\n", name, count);
+    out += fmt::format("- Threads ({}): {}\n", markdown_text(name), markdown_text(count));
   for (const GpuInfo& gpu : e.gpus) {
-    out += fmt::format("- GPU {}: {} ({}, compute capability {}, driver {})\n", gpu.index, gpu.name,
-                       gibibytes(gpu.memory_total_bytes), or_unknown(gpu.compute_capability),
-                       or_unknown(gpu.driver_version));
+    out += fmt::format("- GPU {}: {} ({}, compute capability {}, driver {})\n", gpu.index,
+                       markdown_text(gpu.name), gibibytes(gpu.memory_total_bytes),
+                       shown(gpu.compute_capability), shown(gpu.driver_version));
   }
-  out += fmt::format("- nnbench: {}, git commit {}{}\n", or_unknown(e.nnbench_version),
-                     or_unknown(e.git_commit), e.git_dirty ? " (dirty: uncommitted changes)" : "");
-  out += fmt::format("- Host: {}, load average (1 min) at start {}\n\n", or_unknown(e.hostname),
+  out += fmt::format("- nnbench: {}, git commit {}{}\n", shown(e.nnbench_version),
+                     shown(e.git_commit), e.git_dirty ? " (dirty: uncommitted changes)" : "");
+  out += fmt::format("- Host: {}, load average (1 min) at start {}\n\n", shown(e.hostname),
                      format_significant(e.load_average_1m, 3));
 }
 
 void append_run(std::string& out, const RunInfo& run_info) {
   out += "## Run\n\n";
-  out += fmt::format("- Started {}, finished {}\n", or_unknown(run_info.started_at),
-                     or_unknown(run_info.finished_at));
-  out += fmt::format("- Command line: `{}`\n", fmt::join(run_info.command_line, " "));
-  out += fmt::format("- Config hash: {}\n\n", or_unknown(run_info.config_hash));
+  out += fmt::format("- Started {}, finished {}\n", shown(run_info.started_at),
+                     shown(run_info.finished_at));
+  out += fmt::format("- Command line: {}\n",
+                     code(fmt::format("{}", fmt::join(run_info.command_line, " "))));
+  out += fmt::format("- Config hash: {}\n\n", shown(run_info.config_hash));
   if (!run_info.config.empty()) {
     TextTable config{{"setting", "value"}, {}, {}};
     for (const auto& [key, value] : run_info.config) config.rows.push_back({key, value});
@@ -128,9 +138,9 @@ void append_comparisons(std::string& out, const std::vector<Result>& results) {
       table.rows.push_back({base + (a && !a->unit.empty() ? " (" + a->unit + ")" : ""),
                             cell(sides[0]), cell(sides[1]), cell("diff"), cell("diff_pct")});
     }
-    out += fmt::format("`{}`", result.variant.name());
+    out += code(result.variant.name());
     const auto verdict = result.labels.find("verdict");
-    if (verdict != result.labels.end()) out += ": **" + verdict->second + "**";
+    if (verdict != result.labels.end()) out += ": **" + markdown_text(verdict->second) + "**";
     out += "\n\n" + render_markdown_table(table) + "\n";
   }
 }
@@ -157,7 +167,7 @@ void append_other_metrics(std::string& out, const std::vector<Result>& results) 
 
 void append_benchmark(std::string& out, const std::vector<Result>& results,
                       const RunInfo& run_info) {
-  out += fmt::format("## {}\n\n", results.front().benchmark);
+  out += fmt::format("## {}\n\n", markdown_text(results.front().benchmark));
   std::vector<std::string> axes;
   for (const Result& result : results) {
     for (const auto& [axis, value] : result.variant.values) {
@@ -213,14 +223,15 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
   if (!not_run.empty()) {
     out += "Variants that did not complete:\n\n";
     for (const Result* result : not_run) {
-      out += fmt::format("- `{}`: **{}**: {}\n", result->variant.name(), to_string(result->status),
-                         result->reason.empty() ? "no reason given" : result->reason);
+      out +=
+          fmt::format("- {}: **{}**: {}\n", code(result->variant.name()), to_string(result->status),
+                      result->reason.empty() ? "no reason given" : markdown_text(result->reason));
     }
     out += "\n";
   }
   if (!notes.empty()) {
     out += "Notes:\n\n";
-    for (const std::string& note : notes) out += "- " + note + "\n";
+    for (const std::string& note : notes) out += "- " + markdown_text(note) + "\n";
     out += "\n";
   }
 }
@@ -228,7 +239,7 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
 }  // namespace
 
 std::string render_markdown_report(const std::vector<Result>& results, const RunInfo& run_info) {
-  std::string out = fmt::format("# nnbench report: run {}\n\n", or_unknown(run_info.run_id));
+  std::string out = fmt::format("# nnbench report: run {}\n\n", shown(run_info.run_id));
   std::size_t completed = 0;
   for (const Result& result : results) completed += result.status == ResultStatus::Ok ? 1 : 0;
   out +=

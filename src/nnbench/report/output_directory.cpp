@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -87,6 +88,32 @@ std::string unique_run_id(const fs::path& root, const std::string& base) {
     std::string candidate = fmt::format("{}-{}", base, suffix);
     if (!taken(candidate)) return candidate;
   }
+}
+
+std::string new_run_id(const std::string& utc_timestamp) {
+  std::random_device entropy;
+  const unsigned suffix = (entropy() ^ static_cast<unsigned>(::getpid()) * 2654435761u) & 0xFFFFFFu;
+  return fmt::format("{}-{:06x}", utc_timestamp, suffix);
+}
+
+OutputDirectory OutputDirectory::reopen(const fs::path& partial) {
+  const std::string name = partial.filename().string();
+  std::error_code error;
+  if (!name.starts_with(".") || !name.ends_with(".partial") || name.size() <= 9 ||
+      !fs::is_directory(partial, error)) {
+    throw InputError(
+        fmt::format("{}: not an interrupted run's directory (a folder named .<run id>.partial)",
+                    partial.string()));
+  }
+  OutputDirectory reopened;
+  reopened.root_ = partial.parent_path().empty() ? fs::path(".") : partial.parent_path();
+  reopened.run_id_ = name.substr(1, name.size() - 1 - std::string(".partial").size());
+  reopened.current_ = partial;
+  if (fs::exists(reopened.final_path(), error)) {
+    throw InputError(fmt::format("{}: the run {} is finished already ({})", partial.string(),
+                                 reopened.run_id_, reopened.final_path().string()));
+  }
+  return reopened;
 }
 
 OutputDirectory::OutputDirectory(fs::path root, std::string run_id)

@@ -9,6 +9,7 @@
 
 #include "nnbench/core/error.hpp"
 #include "nnbench/report/python_script.hpp"
+#include "nnbench/report/text_table.hpp"
 
 namespace nnbench::report {
 namespace {
@@ -22,25 +23,39 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
+// A plot file's name from the index, checked: report.md links it as written, so it must be a
+// plain name (plot_results.py makes every name of [A-Za-z0-9._-]).
+fs::path plot_file(const nlohmann::json& entry, const char* key, const fs::path& index) {
+  const std::string name = entry.at(key).get<std::string>();
+  const bool plain = !name.empty() && name[0] != '.' &&
+                     name.find_first_not_of(
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789._-") == std::string::npos;
+  if (!plain) {
+    throw IoError(fmt::format("{}: plot file name {} is not a plain file name", index.string(),
+                              nlohmann::json(name).dump()));
+  }
+  return fs::path("plots") / name;
+}
+
 }  // namespace
 
 std::vector<Plot> draw_plots(const fs::path& run_dir) {
   const fs::path out = run_dir / "plots";
   const ScriptOutcome outcome =
-      run_python_script("plot_results.py", {run_dir.string(), "--out", out.string()}, run_dir);
+      run_python_script("plot_results.py", {run_dir.string(), "--out", out.string()});
   throw_unless_succeeded(outcome, "plots of " + run_dir.string());
 
   std::vector<Plot> plots;
+  const fs::path index_path = out / "index.json";
   try {
-    const nlohmann::json index = nlohmann::json::parse(read_file(out / "index.json"));
+    const nlohmann::json index = nlohmann::json::parse(read_file(index_path));
     for (const auto& entry : index) {
       plots.push_back({entry.at("name").get<std::string>(), entry.at("title").get<std::string>(),
-                       fs::path("plots") / entry.at("png").get<std::string>(),
-                       fs::path("plots") / entry.at("svg").get<std::string>()});
+                       plot_file(entry, "png", index_path), plot_file(entry, "svg", index_path)});
     }
   } catch (const nlohmann::json::exception& e) {
-    throw IoError(
-        fmt::format("{}: unreadable plot index: {}", (out / "index.json").string(), e.what()));
+    throw IoError(fmt::format("{}: unreadable plot index: {}", index_path.string(), e.what()));
   }
   return plots;
 }
@@ -53,8 +68,8 @@ std::string plots_markdown(const std::vector<Plot>& plots) {
            "figure.\n";
   }
   for (const Plot& plot : plots) {
-    text +=
-        fmt::format("![{}]({}) ([SVG]({}))\n\n", plot.title, plot.png.string(), plot.svg.string());
+    text += fmt::format("![{}]({}) ([SVG]({}))\n\n", markdown_text(plot.title), plot.png.string(),
+                        plot.svg.string());
   }
   return text;
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nnbench/core/parse.hpp"
+#include "nnbench/core/utf8.hpp"
 #include "nnbench/report/result_json.hpp"
 
 namespace nnbench::report {
@@ -11,6 +12,35 @@ namespace nnbench::report {
 ordered_json json_number(double value) {
   if (!std::isfinite(value)) return nullptr;
   return value;
+}
+
+namespace {
+
+// The document with every string and key made valid UTF-8.
+ordered_json utf8_safe(const ordered_json& value) {
+  if (value.is_string()) return escape_invalid_utf8(value.get_ref<const std::string&>());
+  if (value.is_array()) {
+    ordered_json array = ordered_json::array();
+    for (const ordered_json& item : value) array.push_back(utf8_safe(item));
+    return array;
+  }
+  if (value.is_object()) {
+    ordered_json object = ordered_json::object();
+    for (const auto& [key, item] : value.items())
+      object[escape_invalid_utf8(key)] = utf8_safe(item);
+    return object;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string json_text(const ordered_json& document, int indent) {
+  try {
+    return document.dump(indent);
+  } catch (const nlohmann::json::type_error&) {  // invalid UTF-8 somewhere (error 316)
+    return utf8_safe(document).dump(indent);
+  }
 }
 
 namespace {

@@ -59,7 +59,8 @@ ordered_json summary_to_json(const std::vector<Result>& results, const RunInfo& 
 
 void SummaryWriter::write(const std::vector<Result>& results, const RunInfo& run_info,
                           const std::filesystem::path& dir) const {
-  write_file_atomically(dir / "summary.json", summary_to_json(results, run_info).dump(2) + "\n");
+  write_file_atomically(dir / "summary.json",
+                        json_text(summary_to_json(results, run_info), 2) + "\n");
 }
 
 }  // namespace nnbench::report

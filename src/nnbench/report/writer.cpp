@@ -58,7 +58,7 @@ std::string render_run(const std::string& format, const std::vector<Result>& res
                               {"run", run_info_to_json(run_info)},
                               {"context", environment_to_json(run_info.environment)},
                               {"benchmarks", benchmarks}};
-  return document.dump(2) + "\n";
+  return json_text(document, 2) + "\n";
 }
 
 std::string format_of_extension(const std::filesystem::path& file) {

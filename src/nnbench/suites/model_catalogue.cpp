@@ -52,8 +52,12 @@ ModelSource language_file(const std::string& given, const fs::path& file) {
     throw InputError(
         fmt::format("model '{}': {} is a directory, not a model file", given, file.string()));
   }
-  if (!fs::is_regular_file(file, error)) {
+  if (!fs::exists(file, error)) {
     throw InputError(fmt::format("model '{}': no file {}", given, file.string()));
+  }
+  if (!fs::is_regular_file(file, error)) {
+    throw InputError(fmt::format("model '{}': {} is not a regular file (a FIFO, device or socket)",
+                                 given, file.string()));
   }
   ModelSource source;
   source.given = given;

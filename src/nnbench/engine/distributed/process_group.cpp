@@ -11,6 +11,13 @@
 #include "nnbench/core/error.hpp"
 
 #ifdef USE_C10D_GLOO
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <torch/csrc/distributed/c10d/HashStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -73,6 +80,44 @@ struct ProcessGroup::Backend {
   }
 };
 
+namespace {
+
+// Rank 0's store listens on the master address only (loopback by default), not on every
+// interface: the store has no authentication, and c10d's own server would bind `*:port`. The
+// socket is made here, bound and listening, and handed to the store (masterListenFd).
+int listen_on(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+      status != 0) {
+    throw Error(
+        fmt::format("process group: master address '{}': {}", host, ::gai_strerror(status)));
+  }
+  std::string last_error = "no address";
+  for (const addrinfo* address = found; address != nullptr; address = address->ai_next) {
+    const int fd =
+        ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC, address->ai_protocol);
+    if (fd < 0) continue;
+    const int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, address->ai_addr, address->ai_addrlen) == 0 && ::listen(fd, 512) == 0) {
+      ::freeaddrinfo(found);
+      return fd;
+    }
+    last_error = std::strerror(errno);
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  throw Error(
+      fmt::format("process group: rank 0 cannot listen on {}:{}: {}", host, port, last_error));
+}
+
+}  // namespace
+
 ProcessGroup::ProcessGroup(const DistributedEnvironment& environment,
                            std::chrono::milliseconds timeout, int cuda_device)
     : backend_(std::make_unique<Backend>()) {
@@ -91,6 +136,9 @@ ProcessGroup::ProcessGroup(const DistributedEnvironment& environment,
       options.isServer = environment.rank == 0;
       options.numWorkers = environment.world_size;
       options.timeout = timeout;
+      if (options.isServer) {
+        options.masterListenFd = listen_on(environment.master_addr, environment.master_port);
+      }
       store = c10::make_intrusive<c10d::TCPStore>(environment.master_addr, options);
     }
   } catch (const std::exception& e) {
