@@ -59,6 +59,11 @@ struct Result {
   std::string attribute(const std::string& key) const;
 };
 
+// The result of a variant that did not run (or whose run left no result): its status and why,
+// started now.
+Result unrun_result(const std::string& benchmark, const Variant& variant, ResultStatus status,
+                    std::string reason);
+
 // Facts about the whole run, written once into every result file.
 struct RunInfo {
   std::string run_id;  // the output directory's timestamp name

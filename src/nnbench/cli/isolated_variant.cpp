@@ -33,16 +33,6 @@ std::string signal_text(int signal) {
   return text;
 }
 
-Result failed_result(const std::string& benchmark, const Variant& variant, std::string reason) {
-  Result result;
-  result.benchmark = benchmark;
-  result.variant = variant;
-  result.status = ResultStatus::Failed;
-  result.reason = std::move(reason);
-  result.started_at = utc_timestamp_iso8601();
-  return result;
-}
-
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -82,8 +72,8 @@ Result run_in_child(const std::vector<std::string>& command_line, const std::str
                                      "--variant-result", result_file.string()});
   const int status = spawn_and_wait(arguments);
   if (WIFSIGNALED(status)) {
-    return failed_result(benchmark, variant,
-                         "the variant's process was killed by " + signal_text(WTERMSIG(status)));
+    return unrun_result(benchmark, variant, ResultStatus::Failed,
+                        "the variant's process was killed by " + signal_text(WTERMSIG(status)));
   }
   const std::string text = read_text(result_file);
   fs::remove(result_file, ignored);
@@ -92,9 +82,9 @@ Result run_in_child(const std::vector<std::string>& command_line, const std::str
     throw InputError(document.at("input_error").get<std::string>());
   }
   if (WEXITSTATUS(status) != 0 || !document.is_object() || !document.contains("record")) {
-    return failed_result(benchmark, variant,
-                         fmt::format("the variant's process exited with code {} and no result",
-                                     WEXITSTATUS(status)));
+    return unrun_result(benchmark, variant, ResultStatus::Failed,
+                        fmt::format("the variant's process exited with code {} and no result",
+                                    WEXITSTATUS(status)));
   }
   return report::variant_record_from_json(document.at("record"), benchmark,
                                           "the variant's process's result");

@@ -1,6 +1,7 @@
 // Result helpers: status names and lookups.
 #include "nnbench/core/result.hpp"
 
+#include "nnbench/core/environment.hpp"
 #include "nnbench/core/error.hpp"
 
 namespace nnbench {
@@ -39,6 +40,17 @@ std::string Result::attribute(const std::string& key) const {
   if (variant.has(key)) return variant.at(key);
   const auto it = labels.find(key);
   return it == labels.end() ? "" : it->second;
+}
+
+Result unrun_result(const std::string& benchmark, const Variant& variant, ResultStatus status,
+                    std::string reason) {
+  Result result;
+  result.benchmark = benchmark;
+  result.variant = variant;
+  result.status = status;
+  result.reason = std::move(reason);
+  result.started_at = utc_timestamp_iso8601();
+  return result;
 }
 
 }  // namespace nnbench

@@ -281,18 +281,6 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
 
 namespace {
 
-// A result the runner makes itself for a variant it did not run.
-Result unrun_result(const std::string& benchmark, const Variant& variant, ResultStatus status,
-                    std::string reason) {
-  Result result;
-  result.benchmark = benchmark;
-  result.variant = variant;
-  result.status = status;
-  result.reason = std::move(reason);
-  result.started_at = utc_timestamp_iso8601();
-  return result;
-}
-
 // The derived rows of one benchmark (derive_results) from its results in run order, with their
 // provenance filled in; a failure of the derivation is one failed row.
 std::vector<Result> derived_rows(const Benchmark& benchmark, const std::string& name,
