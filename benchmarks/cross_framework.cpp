@@ -36,6 +36,7 @@
 #include "nnbench/engine/runtime/torch_runtime.hpp"
 #include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/model_catalogue.hpp"
+#include "nnbench/suites/reported_sample_timer.hpp"
 #include "nnbench/suites/scratch_directory.hpp"
 #include "nnbench/suites/trainable_model.hpp"
 #include "nnbench/suites/training_loop.hpp"
@@ -45,29 +46,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace suites = nnbench::suites;
 namespace engine = nnbench::engine;
-
-// Hands the harness the samples a worker measured, one per run_once() call, in order.
-class ReportedSampleTimer final : public nnbench::Timer {
- public:
-  ReportedSampleTimer(std::vector<double> samples_ns, std::string kind)
-      : samples_ns_(std::move(samples_ns)), kind_(std::move(kind)) {}
-  void start() override {}
-  void stop() override {}
-  double elapsed_ns() override {
-    if (next_ >= samples_ns_.size()) throw nnbench::Error("more samples asked than reported");
-    return samples_ns_[next_++];
-  }
-  std::string kind() const override { return kind_; }
-  std::string synchronization() const override {
-    return "the worker's own, around each call (see the timer kind)";
-  }
-  std::size_t count() const { return samples_ns_.size(); }
-
- private:
-  std::vector<double> samples_ns_;
-  std::string kind_;
-  std::size_t next_ = 0;
-};
 
 // How a worker backend gets its code, which script runs it, and whether its first call compiles
 // (torch.compile, XLA under jax.jit, Keras's traced step): then it is reported as compile_time_ms.
@@ -301,8 +279,8 @@ class CrossFramework final : public nnbench::Benchmark {
     if (report.meta.count("train_samples")) {
       state.set_items_per_iteration(std::stod(report.meta.at("train_samples")), "samples");
     }
-    auto timer = std::make_unique<ReportedSampleTimer>(report.samples_ns,
-                                                       "worker process: " + meta("timer"));
+    auto timer = std::make_unique<suites::ReportedSampleTimer>(report.samples_ns,
+                                                               "worker process: " + meta("timer"));
     worker_timer_ = timer.get();
     state.set_timer(std::move(timer));
     state.add_note("timed by the worker process (" + meta("timer") + "), " +
@@ -322,7 +300,7 @@ class CrossFramework final : public nnbench::Benchmark {
   std::unique_ptr<engine::DataLoader> loader_;
   engine::TensorPair data_test_;
   double last_train_loss_ = 0;
-  ReportedSampleTimer* worker_timer_ = nullptr;
+  suites::ReportedSampleTimer* worker_timer_ = nullptr;
 };
 
 }  // namespace

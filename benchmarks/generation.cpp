@@ -1,13 +1,16 @@
 // generation: greedy decoding with a static KV cache (seed 004): time to first token, time per
 // output token, inter-token latency, end-to-end latency and tokens/s of GPT-2 and Llama-style
-// decoders with random weights (or a safetensors file: --option weights=PATH). One iteration is
-// one whole generation: the prefill of a prompt of prompt_length tokens and generate-1 decode
-// steps, in mode eager, graph or kernel (greedy_decoder.hpp). Next to the measured decode rate,
-// the memory-bandwidth bound: the bytes a step must read over the device's measured copy
-// bandwidth. `nnbench run --suite generation`. Metric definitions: docs/result-format.md.
+// decoders: presets with random weights (or a safetensors file: --option weights=PATH), or a
+// Hugging Face checkpoint directory with its own config and weights (hf_checkpoint.hpp). One
+// iteration is one whole generation: the prefill of a prompt of prompt_length tokens and
+// generate-1 decode steps, in mode eager, graph or kernel (greedy_decoder.hpp). Next to the
+// measured decode rate, the memory-bandwidth bound: the bytes a step must read over the device's
+// measured copy bandwidth. `nnbench run --suite generation`. Metric definitions:
+// docs/result-format.md.
 #include <torch/torch.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +26,7 @@
 #include "nnbench/engine/generation/decoder.hpp"
 #include "nnbench/engine/generation/decoder_weights.hpp"
 #include "nnbench/engine/generation/greedy_decoder.hpp"
+#include "nnbench/engine/generation/hf_checkpoint.hpp"
 #include "nnbench/engine/instruments/copy_bandwidth.hpp"
 #include "nnbench/engine/instruments/device_instruments.hpp"
 #include "nnbench/engine/instruments/host_memory.hpp"
@@ -53,7 +57,8 @@ class Generation final : public nnbench::Benchmark {
                                       1, 1 << 20),
                            "16"),
         nnbench::path_option("weights", "",
-                             "a safetensors file of the preset's weights (default: random)")};
+                             "a safetensors file of the preset's weights (default: random; a "
+                             "checkpoint directory brings its own)")};
     for (nnbench::Option& shared : nnbench::engine::device_instrument_option_declarations())
       options.push_back(shared);
     for (nnbench::Option& shared : nnbench::load::load_scenario_options(/*generation=*/true))
@@ -62,11 +67,7 @@ class Generation final : public nnbench::Benchmark {
   }
 
   std::vector<nnbench::Axis> axes() const override {
-    namespace suites = nnbench::suites;
-    return {suites::model_axis(
-                {"gpt2"}, {suites::ModelKind::DecoderPreset},
-                "a decoder preset: " +
-                    fmt::format("{}", fmt::join(nnbench::engine::decoder_preset_names(), ", "))),
+    return {model_axis(),
             nnbench::string_axis("dtype", {"fp32"}, "element type of weights and cache",
                                  {"fp32", "fp16", "bf16"}),
             nnbench::int_axis("batch_size", {1, 4, 16}, "sequences decoded together"),
@@ -82,8 +83,65 @@ class Generation final : public nnbench::Benchmark {
                                      nnbench::load::load_scenario_axis_values()))};
   }
 
+  // Presets and checkpoint directories. A directory's config.json is read when the run is
+  // planned, so that a model the decoder does not implement stops the run before anything runs.
+  static nnbench::Axis model_axis() {
+    namespace suites = nnbench::suites;
+    nnbench::Axis axis = suites::model_axis(
+        {"gpt2"}, {suites::ModelKind::DecoderPreset, suites::ModelKind::CheckpointDirectory},
+        fmt::format("a decoder preset ({}) or a Hugging Face checkpoint directory (GPT-2 or Llama: "
+                    "config.json and safetensors weights)",
+                    fmt::join(nnbench::engine::decoder_preset_names(), ", ")));
+    axis.check = [kind_check = axis.check](const std::string& value) {
+      kind_check(value);
+      const suites::ModelSource source = suites::resolve_model(value);
+      if (source.kind == suites::ModelKind::CheckpointDirectory) {
+        nnbench::engine::read_hf_checkpoint(source.file);
+      }
+    };
+    return axis;
+  }
+
+  // The variant's model: a preset (random weights, or --option weights=FILE) or a checkpoint
+  // directory with its own weights. Sets the labels saying which model ran.
+  nnbench::engine::DecoderLM build_model(
+      nnbench::State& state, const nnbench::engine::DecoderConfig& config,
+      const std::optional<nnbench::engine::HfCheckpoint>& checkpoint) {
+    namespace engine = nnbench::engine;
+    const std::string weights = state.options().find_string("weights").value_or("");
+    torch::manual_seed(state.seed());
+    engine::DecoderLM model(config);
+    if (checkpoint) {
+      engine::load_hf_checkpoint_weights(model, *checkpoint);
+      // Absolute: a result read later, from elsewhere, still says which directory it was.
+      state.set_label("model_source",
+                      std::filesystem::absolute(checkpoint->directory).lexically_normal().string());
+      state.set_label("model_hash", engine::hf_checkpoint_hash(*checkpoint));
+      state.add_note(fmt::format(
+          "weights from the checkpoint {} ({} file(s){})", checkpoint->directory.string(),
+          checkpoint->weight_files.size(),
+          checkpoint->saved_dtype.empty() ? "" : ", saved as " + checkpoint->saved_dtype));
+    } else if (!weights.empty()) {
+      engine::load_decoder_weights(model, weights);
+      state.add_note("weights from " + weights);
+    }
+    return model;
+  }
+
   void setup(nnbench::State& state) override {
     namespace engine = nnbench::engine;
+    namespace suites = nnbench::suites;
+    const suites::ModelSource source = suites::resolve_model(state.get_string("model"));
+    std::optional<engine::HfCheckpoint> checkpoint;
+    if (source.kind == suites::ModelKind::CheckpointDirectory) {
+      if (!state.options().find_string("weights").value_or("").empty()) {
+        throw nnbench::InputError(fmt::format(
+            "model '{}': a checkpoint directory brings its own weights; --option weights={} "
+            "would be a second source (drop one)",
+            source.given, *state.options().find_string("weights")));
+      }
+      checkpoint = engine::read_hf_checkpoint(source.file);
+    }
     device_ = engine::resolve_device(state.device());
     const std::string dtype_name = state.get_string("dtype");
     const torch::ScalarType dtype = engine::parse_dtype(dtype_name);
@@ -100,7 +158,8 @@ class Generation final : public nnbench::Benchmark {
     batch_ = state.get_int("batch_size");
     prompt_length_ = state.options().get_int("prompt_length");
     generate_ = state.options().get_int("generate");
-    const engine::DecoderConfig config = engine::decoder_preset(state.get_string("model"));
+    const engine::DecoderConfig config =
+        checkpoint ? checkpoint->config : engine::decoder_preset(source.name);
     if (prompt_length_ + generate_ > config.context_length) {
       throw nnbench::InputError(
           fmt::format("{}: prompt_length {} + generate {} exceeds its context of {} tokens",
@@ -115,13 +174,7 @@ class Generation final : public nnbench::Benchmark {
                                           config.name, batch_, prompt_length_, generate_),
                               config.parameter_count() * 4 + (device_.is_cpu() ? cache_bytes : 0));
     instruments_ = engine::attach_device_instruments(state, state.device());
-    torch::manual_seed(state.seed());
-    engine::DecoderLM model(config);
-    const std::string weights = state.options().find_string("weights").value_or("");
-    if (!weights.empty()) {
-      engine::load_decoder_weights(model, weights);
-      state.add_note("weights from " + weights);
-    }
+    engine::DecoderLM model = build_model(state, config, checkpoint);
     model->eval();
     nnbench::engine::guard_device_memory(
         [&] {
@@ -147,6 +200,7 @@ class Generation final : public nnbench::Benchmark {
 
     state.set_items_per_iteration(static_cast<double>(batch_ * generate_), "tokens");
     state.set_label("model", config.name);
+    state.set_label("model_kind", suites::model_kind_name(source.kind));
     state.set_label("framework", "libtorch");
     state.set_label("mode", engine::decode_mode_name(mode));
     state.set_label("input_shape", fmt::format("{}x{}+{}", batch_, prompt_length_, generate_));

@@ -51,4 +51,14 @@ mkdir -p "${wheels}"
   --platform manylinux2014_x86_64 -d "${wheels}" \
   flax==0.12.8 optax==0.2.8 msgpack==1.2.4 treescope==0.1.10 absl-py==2.5.1 rich==15.0.0 \
   markdown-it-py==4.3.0 mdurl==0.1.2 pygments==2.21.0 PyYAML==6.0.4
+# Bring your own model (issue 28): transformers writes the Llama checkpoint directory nnbench's
+# decoder reads (GPU_CHECK_SUBSET=byom-llama); safetensors and the hub client come with it. Into
+# .whl-models/ (carry it instead of .whl on that trip: both together pass the 64 MiB a trip carries).
+"${python}" -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+  --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+  --platform manylinux2014_x86_64 -d "${root}/.whl-models" \
+  transformers==5.25.0 safetensors==0.8.0 huggingface_hub==2.5.0 tokenizers==0.23.3 \
+  regex==2026.12.2 tqdm==4.70.1 hf-xet==1.8.0 httpx2==2.17.0 httpcore2==2.17.0 h11==0.16.0 \
+  anyio==4.16.0 click==8.5.1 typer==0.29.3 shellingham==1.5.4 annotated-doc==0.0.7 \
+  truststore==0.10.5
 echo "fetched $(compgen -G "${wheels}/*.whl" | wc -l) wheels into ${wheels}"

@@ -28,7 +28,9 @@
 # tests; =load the load scenarios (resnet50 server and offline, gpt2 server) at the default
 # validity rules (GPU_CHECK_LOAD_S shortens them), no tests;
 # =cpulabel the build and CPU labels; =calibration the GPU tests, the calibration benchmark on the
-# device and the host, and a short inference run.
+# device and the host, and a short inference run; =byom-resnet50 a user's resnet50 .py file in
+# every GPU backend of the user_model benchmark beside the zoo's fused+graph; =byom-llama a Llama
+# checkpoint directory (Llama-2-7B shapes, random weights) in kernel mode beside the preset.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -92,9 +94,11 @@ else
 fi
 
 # --- Python packages the tests use that the machine's image lacks (jsonschema), carried as wheels
-if compgen -G "${root}/.whl/*.whl" >/dev/null; then
+# (.whl-models/: transformers and its dependencies, for the byom-llama trip; carried apart to
+# keep each trip under the device tool's 64 MiB.)
+if compgen -G "${root}/.whl*/*.whl" >/dev/null; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-    --target /tmp/nnbench-site "${root}"/.whl/*.whl >/dev/null 2>&1 &&
+    --target /tmp/nnbench-site "${root}"/.whl*/*.whl >/dev/null 2>&1 &&
     export PYTHONPATH="/tmp/nnbench-site${PYTHONPATH:+:${PYTHONPATH}}"
   say "wheels: $(python3 -c 'import jsonschema; print("jsonschema", jsonschema.__version__)' 2>&1 | tail -1)"
 fi
@@ -136,7 +140,8 @@ fi
 # --- tests: the GPU label one test at a time (they time things); CPU labels after the runs -------
 if [[ -x "${build}/nnbench" ]]; then
   if [[ "${subset}" != gen7b && "${subset}" != cpulabel && "${subset}" != frameworks* &&
-        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load ]]; then
+        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load &&
+        "${subset}" != byom* ]]; then
     t=${SECONDS}
     timeout 240 ctest --test-dir "${build}" -L gpu -j 1 -V --timeout 120 \
       >"${work}/logs/ctest-gpu.log" 2>&1 || status=1
@@ -380,6 +385,50 @@ PY
       --axis layout=channels_last --axis mode=eager,fused+graph --axis batch_size=1,32 --quick ||
       status=1
     grep -E '^\S+: \[' "${work}/logs/run-inference-smoke.log" | cut -c1-200 | tee -a "${summary}"
+  elif [[ "${subset}" == byom-resnet50 ]]; then
+    # Issue 28: torchvision's resnet50 as a user's .py file (models/torchvision_resnet50.py,
+    # random weights) in fp16 at batch 1 and 256: eager PyTorch, torch.compile (default and
+    # reduce-overhead), AOTInductor from C++ and its CUDA graph, each checked against eager;
+    # beside it the zoo's resnet50 in fused+graph (GPU_CHECK_BATCHES narrows the batches).
+    batches="${GPU_CHECK_BATCHES:-1 256}"
+    nb_run byom-zoo --suite inference --models resnet50 --axis dtype=fp16 \
+      --axis layout=channels_last --axis mode=fused+graph --axis batch_size="${batches// /,}" \
+      --warmup 10 --iterations 50 || status=1
+    nb_run byom-resnet50 --suite user-model --models torchvision_resnet50 --axis dtype=fp16 \
+      --axis backend=pytorch,pytorch-compile,aot,aot+graph \
+      --axis compile_mode=default,reduce-overhead --axis batch_size="${batches// /,}" \
+      --warmup 10 --iterations 50 || status=1
+    python3 scripts/gpu_table.py "${work}/results" >"${work}/byom-table.md" 2>&1 &&
+      cat "${work}/byom-table.md" >>"${summary}"
+    grep -E '^\S+: \[|^warning: \[' "${work}/logs/run-byom-resnet50.log" | cut -c1-260 |
+      tee -a "${summary}"
+  elif [[ "${subset}" == byom-llama ]]; then
+    # Issue 28: a Llama checkpoint directory of Llama-2-7B's shapes with random weights, written
+    # by transformers here, decoded by nnbench in kernel mode beside the llama2-7b preset.
+    ckpt=/tmp/nnbench-llama2-7b-random
+    t=${SECONDS}
+    python3 - "${ckpt}" >"${work}/logs/write-checkpoint.log" 2>&1 <<'PY'
+import sys, torch, transformers
+config = transformers.LlamaConfig(
+    vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
+    num_attention_heads=32, num_key_value_heads=32, max_position_embeddings=4096,
+    rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=False)
+torch.manual_seed(0)
+torch.set_default_dtype(torch.float16)  # made in fp16 on the GPU: no 27 GB fp32 copy
+with torch.device("cuda"):
+    model = transformers.LlamaForCausalLM(config)
+model.save_pretrained(sys.argv[1])
+print("transformers", transformers.__version__, "parameters", sum(p.numel() for p in model.parameters()))
+PY
+    say "checkpoint: exit $? ($(elapsed $t)): $(tail -1 "${work}/logs/write-checkpoint.log")"
+    ls -la "${ckpt}" | tee -a "${summary}"
+    for model in "${ckpt}" llama2-7b; do
+      nb_run "byom-$(basename "${model}")" --suite generation --models "${model}" \
+        --axis dtype=fp16 --axis batch_size=1 --axis mode=kernel --option prompt_length=128 \
+        --option generate=128 --warmup 2 --iterations 10 || status=1
+    done
+    python3 scripts/gpu_table.py "${work}/results" >"${work}/byom-table.md" 2>&1 &&
+      cat "${work}/byom-table.md" >>"${summary}"
   elif [[ "${subset}" == gen ]]; then
     # The generation suite (issue 6): prompt 128, 128 new tokens, eager vs graph vs kernel.
     nb_run gen-gpt2 --suite generation --quick --models gpt2,gpt2-medium --axis dtype=fp16,bf16 \
@@ -416,7 +465,8 @@ PY
   # Out of device memory: a failed row for the huge batch (exit 1 expected), the run goes on.
   if [[ "${subset}" != gen* && "${subset}" != cpulabel && "${subset}" != kernels &&
         "${subset}" != memory && "${subset}" != dist && "${subset}" != frameworks* &&
-        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load ]]; then
+        "${subset}" != fusion && "${subset}" != aotgraph && "${subset}" != load &&
+        "${subset}" != byom* ]]; then
     nb_run oom --suite inference --models vit_b_16 --axis batch_size=32768,1 --axis mode=eager \
       --iterations 3
     [[ $? -eq 1 ]] || status=1

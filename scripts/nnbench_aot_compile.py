@@ -13,7 +13,6 @@ Speaks the worker protocol of nnbench_worker_common.py: {"meta": {...compile_ms.
 import argparse
 import json
 import platform
-import sys
 import time
 
 import nnbench_worker_common as common
@@ -83,10 +82,7 @@ def main():
             "torch._inductor", error,
             "install torch with `make setup` (pinned in requirements.txt) or name a Python "
             "that has it with --option python=PATH")
-    if args.expect_torch and torch.__version__.split("+")[0] != args.expect_torch.split("+")[0]:
-        common.emit({"unavailable": f"{sys.executable}'s torch {torch.__version__} "
-                                    f"is not LibTorch's {args.expect_torch}; a package loads "
-                                    "only into the version that made it"})
+    if common.other_torch_than(torch, args.expect_torch):
         return 0
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         common.emit({"unavailable": "python's torch sees no CUDA device"})
@@ -112,6 +108,7 @@ def main():
         torch._inductor.aoti_compile_and_package(exported, package_path=args.out,
                                                  inductor_configs=configs)
     compile_ms = (time.perf_counter() - started) * 1e3
+    common.stop_compile_workers()
     common.emit({"meta": {"framework": "torch._inductor", "version": torch.__version__,
                           "python": platform.python_version(), "compile_ms": compile_ms}})
     common.emit({"done": True})

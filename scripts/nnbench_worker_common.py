@@ -9,6 +9,8 @@ Protocol (nnbench computes every statistic itself from the raw samples):
   {"meta": {...}}             more metadata may follow (first_call_ms, test_accuracy, ...)
   {"done": true}
   {"unavailable": REASON}     instead of all of the above, when the framework cannot be imported
+  {"skip": REASON}            instead of samples: the variant does not apply to this model
+  {"input_error": MESSAGE}    instead of samples: the user's model is wrong (nnbench exits 2)
 
 Modes: `inference` and `train` time one call (a forward pass, or one training step) per sample,
 after a first call reported apart (first_call_ms: with a compiler, the compilation) and warm-up
@@ -77,12 +79,36 @@ def base_meta(framework, version, parameters, device, timer, **more):
     return meta
 
 
-def measure(args, iteration, synchronize):
-    """inference/train modes: the first call apart, warm-up, then one sample per call."""
+def other_torch_than(torch, expected):
+    """True (after saying so as {"unavailable"}) when Python's torch is not LibTorch's version
+    `expected`: an AOTInductor package loads only into the version that made it."""
+    if not expected or torch.__version__.split("+")[0] == expected.split("+")[0]:
+        return False
+    emit({"unavailable": f"{sys.executable}'s torch {torch.__version__} is not LibTorch's "
+                         f"{expected}; a package loads only into the version that made it"})
+    return True
+
+
+def stop_compile_workers():
+    """Ends Inductor's pool of compile processes. Left running, they keep polling after the
+    compilation and took a whole core of the 2-core CI machine from the timed calls (seen: a
+    0.12 ms forward pass measured at 88 ms)."""
+    try:
+        from torch._inductor.async_compile import shutdown_compile_workers
+    except ImportError:
+        return
+    shutdown_compile_workers()
+
+
+def measure(args, iteration, synchronize, check_first=None):
+    """inference/train modes: the first call apart, warm-up, then one sample per call.
+    check_first(output), where given, sees what the first call returned (before the warm-up)."""
     start = time.perf_counter_ns()
-    iteration()
+    first = iteration()
     synchronize()
     emit({"meta": {"first_call_ms": (time.perf_counter_ns() - start) / 1e6}})
+    if check_first is not None:
+        check_first(first)
     for _ in range(args.warmup):
         iteration()
     synchronize()

@@ -65,7 +65,9 @@ def main():
             optimizer.step()
 
     with context:
-        common.measure(args, iteration, synchronize)
+        # With --compile the first call compiles: Inductor's compile processes end after it.
+        common.measure(args, iteration, synchronize,
+                       (lambda _: common.stop_compile_workers()) if args.compile else None)
     common.emit({"done": True})
     return 0
 

@@ -66,13 +66,14 @@ TEST(DslVsNative, AcceptsTheSeedsSpellings) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "nnbench: error: --backends 'tensorflow': expected one of torch, pytorch, "
-            "pytorch-compile, jax, keras\n");
+            "pytorch-compile, jax, keras, aot, aot+graph, onnxruntime\n");
   // dsl_vs_native trains in LibTorch only: another framework is refused, naming where it runs.
   r = run_nnbench("run --suite dsl-vs-native --backends pytorch --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "nnbench: error: benchmark 'dsl_vs_native': axis 'backend': value 'pytorch' is not "
-            "allowed; expected one of: torch (backend=pytorch runs in: cross_framework)\n");
+  EXPECT_EQ(
+      r.err,
+      "nnbench: error: benchmark 'dsl_vs_native': axis 'backend': value 'pytorch' is not "
+      "allowed; expected one of: torch (backend=pytorch runs in: cross_framework, user_model)\n");
   r = run_nnbench("run --suite dsl-vs-native --epochs -1 --dry-run", tmp.path());
   EXPECT_EQ(r.exit_code, 2);
 }

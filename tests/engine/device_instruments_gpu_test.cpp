@@ -26,6 +26,7 @@ class MatmulBenchmark final : public Benchmark {
  public:
   std::string description() const override { return "matmul"; }
   std::vector<Axis> axes() const override { return {}; }
+  std::vector<Option> options() const override { return device_instrument_option_declarations(); }
   void setup(State& state) override {
     instruments_ = attach_device_instruments(state, state.device());
     const auto options = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat32);

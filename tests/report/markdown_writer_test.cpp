@@ -151,3 +151,41 @@ TEST(TextTableTest, EscapesPipes_AndAlignsPlainColumns) {
 
 }  // namespace
 }  // namespace nnbench::report
+
+namespace nnbench::report {
+namespace {
+
+// Rows of users' models (label model_source) are grouped by model file, each headed by its name,
+// kind, path and hash; rows without the label keep one table.
+TEST(MarkdownWriterTest, UsersModels_GroupedByModelFile_WithKindPathAndHash) {
+  std::vector<Result> results;
+  for (const char* backend : {"pytorch", "aot"}) {
+    for (const char* model : {"a", "b"}) {
+      Result row =
+          test::ok_result("user_model", {{"model", model}, {"backend", backend}}, {1.0, 2.0, 3.0});
+      row.labels["model"] = model;
+      row.labels["model_kind"] = "Python model file";
+      row.labels["model_source"] = std::string("/models/") + model + ".py";
+      row.labels["model_hash"] = std::string("hash-") + model;
+      results.push_back(row);
+    }
+  }
+  const std::string md = render_markdown_report(results, test::sample_run_info());
+  const std::size_t a = md.find(
+      "### a\n\nPython model file <code>/models/a.py</code>, hash "
+      "<code>hash-a</code>");
+  const std::size_t b = md.find("### b\n\nPython model file <code>/models/b.py</code>");
+  ASSERT_NE(a, std::string::npos) << md;
+  ASSERT_NE(b, std::string::npos) << md;
+  // a's two rows sit under its heading, before b's.
+  const std::size_t a_aot = md.find("| a | aot |");
+  EXPECT_GT(a_aot, a);
+  EXPECT_LT(a_aot, b);
+  EXPECT_GT(md.find("| b | pytorch |"), b);
+  // Without the label: one table, no headings.
+  const std::string plain = render_markdown_report(report_results(), test::sample_run_info());
+  EXPECT_EQ(plain.find("### "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nnbench::report

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -37,6 +38,10 @@ struct AotRequest {
   std::chrono::seconds timeout{1800};
 };
 
+// What a package is compiled for, part of its cache key: "cpu", or the GPU's name and compute
+// capability ("cuda NVIDIA H100 80GB HBM3 sm_90"): its Triton kernels are built for that.
+std::string aot_target_of(const torch::Device& device);
+
 // $NNBENCH_CACHE_DIR/aot, else $XDG_CACHE_HOME/nnbench/aot, else ~/.cache/nnbench/aot.
 std::string default_aot_cache_dir();
 
@@ -46,16 +51,24 @@ class AotModel {
   // `device`. Throws UnavailableError when the model has no PyTorch definition or Python's
   // PyTorch or its compiler cannot be used (the reason says which); Error when compiling fails.
   AotModel(const engine::ZooModel& model, const torch::Device& device, const AotRequest& request);
+  // Loads a package made elsewhere (a user's .pt2, or one user_model compiled): compile_ms and
+  // cache_hit are what its maker reports. Throws Error when the package cannot be loaded.
+  AotModel(const std::string& package_path, const torch::Device& device, bool single_threaded,
+           double compile_ms, bool cache_hit);
   ~AotModel();
   AotModel(const AotModel&) = delete;
   AotModel& operator=(const AotModel&) = delete;
 
   torch::Tensor forward(const torch::Tensor& input);
+  // Every output of one call with these positional inputs.
+  std::vector<torch::Tensor> run(const std::vector<torch::Tensor>& inputs);
   double compile_ms() const { return compile_ms_; }
   bool cache_hit() const { return cache_hit_; }
   const std::string& package_path() const { return package_path_; }
 
  private:
+  void load(const torch::Device& device, bool single_threaded);
+
   std::unique_ptr<torch::inductor::AOTIModelPackageLoader> loader_;
   double compile_ms_ = 0;
   bool cache_hit_ = false;

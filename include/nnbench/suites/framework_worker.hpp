@@ -5,6 +5,8 @@
 //   {"sample_ns": T}        one measured iteration, in order
 //   {"done": true}          the end
 //   {"unavailable": REASON} the framework is not there (instead of all of the above)
+//   {"skip": REASON}        the variant does not apply to the model (a SkipError)
+//   {"input_error": TEXT}   the user's model is wrong: an InputError, which ends the run (exit 2)
 // nnbench computes every statistic from the raw samples, so all backends are treated alike.
 #pragma once
 

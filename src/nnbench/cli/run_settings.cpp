@@ -123,10 +123,11 @@ void set_sampling_mode(RunRequest& request, SamplingMode mode, const std::string
 }
 
 const std::vector<std::string>& known_backends() {
-  // torch: in-process LibTorch (every suite); the others: a framework's runtime in a worker
-  // process (the cross_framework suite's `backend` axis).
+  // torch: in-process LibTorch (every suite); pytorch, pytorch-compile, jax, keras: a framework's
+  // runtime in a worker process (cross_framework, user_model); aot, aot+graph, onnxruntime: the
+  // user_model benchmark's compiled back ends. Each benchmark's axis says which it runs.
   static const std::vector<std::string> names{"torch", "pytorch", "pytorch-compile", "jax",
-                                              "keras"};
+                                              "keras", "aot",     "aot+graph",       "onnxruntime"};
   return names;
 }
 
@@ -199,15 +200,17 @@ std::vector<RunSetting> make_settings() {
          }
        }});
   add({"--models", "models", "MODEL",
-       "models to run: a zoo model, a decoder preset, a name in models/ or a path to a .nn file "
-       "(same as --axis model=...)",
+       "models to run: a zoo model, a decoder preset, a name in models/, or a path to a .nn, "
+       ".py[:FACTORY], .pt2 or .onnx file or a Hugging Face checkpoint directory (same as --axis "
+       "model=...)",
        A::List, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel& level) {
          const Values models = list_items(v, o);
          set_axis(r, "model", models, o + " " + joined(models), level);
        }});
   add({"--backends", "backends", "NAME",
-       "frameworks of the cross_framework suite (same as --axis backend=...): torch (in-process "
-       "LibTorch), pytorch, pytorch-compile, jax, keras (each in its own runtime)",
+       "back ends (same as --axis backend=...): torch (in-process LibTorch), pytorch, "
+       "pytorch-compile, jax, keras (each in its own runtime; cross_framework, user_model), aot, "
+       "aot+graph, onnxruntime (user_model)",
        A::List, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel& level) {
          const Values backends = list_items(v, o);
          for (const std::string& backend : backends) {

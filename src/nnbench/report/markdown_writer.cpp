@@ -165,15 +165,11 @@ void append_other_metrics(std::string& out, const std::vector<Result>& results) 
   out += "Other metrics:\n\n" + render_markdown_table(table) + "\n";
 }
 
-void append_benchmark(std::string& out, const std::vector<Result>& results,
-                      const RunInfo& run_info) {
-  out += fmt::format("## {}\n\n", markdown_text(results.front().benchmark));
-  std::vector<std::string> axes;
-  for (const Result& result : results) {
-    for (const auto& [axis, value] : result.variant.values) {
-      if (std::find(axes.begin(), axes.end(), axis) == axes.end()) axes.push_back(axis);
-    }
-  }
+// The table of the completed rows (derived ones are compared below); the others are collected in
+// `not_run`, every distinct note in `notes`.
+void append_result_table(std::string& out, const std::vector<Result>& results,
+                         const std::vector<std::string>& axes, const RunInfo& run_info,
+                         std::vector<const Result*>& not_run, std::vector<std::string>& notes) {
   TextTable table;
   table.header = axes.empty() ? std::vector<std::string>{"variant"} : axes;
   const std::size_t first_figure = table.header.size();
@@ -184,9 +180,6 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
   table.right_aligned.assign(table.header.size(), false);
   for (std::size_t c = first_figure; c + 1 < table.header.size(); ++c)
     table.right_aligned[c] = true;
-
-  std::vector<const Result*> not_run;
-  std::vector<std::string> notes;
   for (const Result& result : results) {
     for (const std::string& note : result.provenance.notes) {
       if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
@@ -217,6 +210,51 @@ void append_benchmark(std::string& out, const std::vector<Result>& results,
     out += render_markdown_table(table) + "\n";
   } else {
     out += "No variant completed.\n\n";
+  }
+}
+
+// Rows of users' models (label model_source: the user_model benchmark, checkpoint directories)
+// grouped by model file, in run order; one group of all rows otherwise.
+std::vector<std::vector<Result>> group_by_model_source(const std::vector<Result>& results) {
+  std::vector<std::string> sources;
+  std::vector<std::vector<Result>> groups;
+  for (const Result& result : results) {
+    const std::string source = result.attribute("model_source");
+    const auto at = std::find(sources.begin(), sources.end(), source);
+    if (at == sources.end()) {
+      sources.push_back(source);
+      groups.push_back({result});
+    } else {
+      groups[static_cast<std::size_t>(at - sources.begin())].push_back(result);
+    }
+  }
+  if (groups.size() == 1 || (sources.size() == 1 && sources.front().empty())) return {results};
+  return groups;
+}
+
+void append_benchmark(std::string& out, const std::vector<Result>& results,
+                      const RunInfo& run_info) {
+  out += fmt::format("## {}\n\n", markdown_text(results.front().benchmark));
+  std::vector<std::string> axes;
+  for (const Result& result : results) {
+    for (const auto& [axis, value] : result.variant.values) {
+      if (std::find(axes.begin(), axes.end(), axis) == axes.end()) axes.push_back(axis);
+    }
+  }
+  std::vector<const Result*> not_run;
+  std::vector<std::string> notes;
+  const std::vector<std::vector<Result>> groups = group_by_model_source(results);
+  for (const std::vector<Result>& group : groups) {
+    if (groups.size() > 1) {
+      const Result& first = group.front();
+      const std::string source = first.attribute("model_source");
+      out += fmt::format("### {}\n\n", markdown_text(first.attribute("model")));
+      if (!source.empty()) {
+        out += fmt::format("{} {}, hash {}\n\n", markdown_text(first.attribute("model_kind")),
+                           code(source), code(first.attribute("model_hash")));
+      }
+    }
+    append_result_table(out, group, axes, run_info, not_run, notes);
   }
   append_comparisons(out, results);
   append_other_metrics(out, results);

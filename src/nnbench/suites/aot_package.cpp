@@ -110,9 +110,9 @@ void load_libtorch_beside_torch_cpu() {
   if (fs::exists(libtorch)) dlopen(libtorch.c_str(), RTLD_NOW | RTLD_GLOBAL);
 }
 
-// What a package is compiled for: "cpu", or the GPU's name and compute capability (its Triton
-// kernels are built for that architecture).
-std::string target_of(const torch::Device& device) {
+}  // namespace
+
+std::string aot_target_of(const torch::Device& device) {
   if (device.type() != torch::kCUDA) return "cpu";
 #ifdef NNBENCH_WITH_CUDA
   cudaDeviceProp properties{};
@@ -123,8 +123,6 @@ std::string target_of(const torch::Device& device) {
 #endif
   return "cuda";
 }
-
-}  // namespace
 
 std::string default_aot_cache_dir() {
   if (const char* dir = std::getenv("NNBENCH_CACHE_DIR"); dir != nullptr && *dir != '\0') {
@@ -147,7 +145,7 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
       "device={}\nlibtorch={}\nmax_autotune={}",
       definition.source, definition.network, definition.kwargs, weights.shapes,
       weights.bytes.size(), fnv1a_hex(weights.bytes), request.dtype_name, request.batch_size,
-      sample, request.channels_last, target_of(device), TORCH_VERSION, request.max_autotune));
+      sample, request.channels_last, aot_target_of(device), TORCH_VERSION, request.max_autotune));
   const fs::path cache = request.cache_dir.empty() ? default_aot_cache_dir() : request.cache_dir;
   const fs::path package = cache / (key + ".pt2");
   const fs::path record = cache / (key + ".compile_ms");
@@ -190,12 +188,22 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
     fs::rename(record.string() + ".partial", record);
   }
   package_path_ = package.string();
+  load(device, request.single_threaded);
+}
+
+AotModel::AotModel(const std::string& package_path, const torch::Device& device,
+                   bool single_threaded, double compile_ms, bool cache_hit)
+    : compile_ms_(compile_ms), cache_hit_(cache_hit), package_path_(package_path) {
+  load(device, single_threaded);
+}
+
+void AotModel::load(const torch::Device& device, bool single_threaded) {
   const c10::DeviceIndex index =
       device.type() == torch::kCUDA && device.has_index() ? device.index() : c10::DeviceIndex{-1};
   load_libtorch_beside_torch_cpu();
   try {
     loader_ = std::make_unique<torch::inductor::AOTIModelPackageLoader>(
-        package_path_, "model", request.single_threaded, /*num_runners=*/1, index);
+        package_path_, "model", single_threaded, /*num_runners=*/1, index);
   } catch (const std::exception& e) {
     throw Error(fmt::format("cannot load the AOTInductor package {}: {}", package_path_,
                             first_line(e.what())));
@@ -203,6 +211,10 @@ AotModel::AotModel(const engine::ZooModel& model, const torch::Device& device,
 }
 
 AotModel::~AotModel() = default;
+
+std::vector<torch::Tensor> AotModel::run(const std::vector<torch::Tensor>& inputs) {
+  return loader_->run(inputs);
+}
 
 torch::Tensor AotModel::forward(const torch::Tensor& input) {
   std::vector<torch::Tensor> outputs = loader_->run({input});

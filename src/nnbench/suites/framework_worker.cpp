@@ -126,7 +126,8 @@ FinishedWorker run_to_completion(const std::vector<std::string>& command,
 }
 
 // The protocol's records in the worker's standard output; `done` tells whether it ended with
-// {"done": true}. Throws UnavailableError for {"unavailable": ...}, Error for anything else.
+// {"done": true}. Throws UnavailableError for {"unavailable": ...}, InputError for
+// {"input_error": ...}, SkipError for {"skip": ...}, Error for anything else.
 WorkerReport parse_worker_output(const std::string& name, const std::string& out, bool& done) {
   WorkerReport report;
   done = false;
@@ -148,6 +149,13 @@ WorkerReport parse_worker_output(const std::string& name, const std::string& out
       throw UnavailableError(record["unavailable"].is_string()
                                  ? record["unavailable"].get<std::string>()
                                  : record["unavailable"].dump());
+    } else if (record.contains("input_error")) {
+      // The user's model is wrong (a missing function, a model that raises): bad input.
+      throw InputError(record["input_error"].is_string() ? record["input_error"].get<std::string>()
+                                                         : record["input_error"].dump());
+    } else if (record.contains("skip")) {
+      throw SkipError(record["skip"].is_string() ? record["skip"].get<std::string>()
+                                                 : record["skip"].dump());
     } else if (record.contains("meta") && record["meta"].is_object()) {
       for (const auto& [key, value] : record["meta"].items()) {
         report.meta[key] = value.is_string() ? value.get<std::string>() : value.dump();

@@ -24,6 +24,7 @@
 #include "nnbench/suites/framework_worker.hpp"
 #include "nnbench/suites/inputs.hpp"
 #include "nnbench/suites/model_catalogue.hpp"
+#include "nnbench/suites/output_check.hpp"
 
 namespace nnbench::suites {
 namespace {
@@ -66,14 +67,6 @@ const std::vector<std::string>& mode_names() {
   static const std::vector<std::string> names{"eager",       "graph", "fused",
                                               "fused+graph", "aot",   "aot+graph"};
   return names;
-}
-
-// The largest |output - reference| a rewrite may leave, relative to the reference's largest
-// magnitude: a few roundings of the dtype over a deep network.
-double relative_tolerance(torch::ScalarType dtype) {
-  if (dtype == torch::kFloat16) return 2e-2;
-  if (dtype == torch::kBFloat16) return 1e-1;
-  return 1e-4;
 }
 
 Spec read_spec(const State& state, const std::string& fixed_model) {
@@ -172,24 +165,11 @@ void make_channels_last(torch::nn::Module& module) {
   }
 }
 
-// max |output - reference| / max |reference|.
-double relative_difference(const torch::Tensor& output, const torch::Tensor& reference) {
-  const torch::Tensor want = reference.to(torch::kFloat64);
-  const double scale = std::max(want.abs().max().item<double>(), 1e-30);
-  return (output.to(torch::kFloat64) - want).abs().max().item<double>() / scale;
-}
-
-// Records how far a rewritten model's output is from eager LibTorch's on the same batch
-// (relative_difference); a difference past the dtype's tolerance is a failure of the rewrite.
+// Records how far a rewritten model's output is from eager LibTorch's on the same batch; a
+// difference past the dtype's tolerance is a failure of the rewrite.
 void check_against_eager(State& state, const Spec& spec, double difference) {
-  const double tolerance = relative_tolerance(spec.dtype);
-  if (!(difference <= tolerance)) {
-    throw Error(fmt::format(
-        "mode {}: the output differs from eager LibTorch's by {:.3g} of its largest value "
-        "(tolerance {:.3g} in {})",
-        spec.mode, difference, tolerance, spec.dtype_name));
-  }
-  state.add_metric("relative_difference_vs_eager", difference, "ratio");
+  check_output(state, "relative_difference_vs_eager", difference, spec.dtype, "mode " + spec.mode,
+               "eager LibTorch's");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "nnbench/suites/model_catalogue.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,6 +13,7 @@
 #include "nnbench/engine/generation/decoder.hpp"
 #include "nnbench/engine/models/model_zoo.hpp"
 #include "nnbench/suites/native_models.hpp"
+#include "nnbench/suites/pt2_archive.hpp"
 
 namespace nnbench::suites {
 
@@ -23,15 +25,25 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-bool names_a_file(const std::string& text) {
-  return text.find('/') != std::string::npos || text.ends_with(".nn") || text.ends_with(".neural");
+// `file.py:NAME` names a factory in a Python file.
+std::size_t factory_separator(const std::string& text) {
+  const std::size_t at = text.rfind(".py:");
+  return at == std::string::npos ? std::string::npos : at + 3;
 }
 
-std::vector<std::string> shipped_language_models() {
+bool names_a_file(const std::string& text) {
+  return text.find('/') != std::string::npos || text.ends_with(".nn") ||
+         text.ends_with(".neural") || text.ends_with(".py") || text.ends_with(".pt2") ||
+         text.ends_with(".onnx") || factory_separator(text) != std::string::npos;
+}
+
+// The stems of the shipped model files of one extension in models/ (.nn: the language's seed
+// models; .py: example models of the Python convention, docs/your-model.md).
+std::vector<std::string> shipped_models(const char* extension) {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(shipped_models_dir(), error)) {
-    if (entry.path().extension() == ".nn") names.push_back(entry.path().stem().string());
+    if (entry.path().extension() == extension) names.push_back(entry.path().stem().string());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -46,12 +58,8 @@ bool is_native_twin(const fs::path& file) {
   return false;
 }
 
-ModelSource language_file(const std::string& given, const fs::path& file) {
+void require_regular_file(const std::string& given, const fs::path& file) {
   std::error_code error;
-  if (fs::is_directory(file, error)) {
-    throw InputError(
-        fmt::format("model '{}': {} is a directory, not a model file", given, file.string()));
-  }
   if (!fs::exists(file, error)) {
     throw InputError(fmt::format("model '{}': no file {}", given, file.string()));
   }
@@ -59,13 +67,99 @@ ModelSource language_file(const std::string& given, const fs::path& file) {
     throw InputError(fmt::format("model '{}': {} is not a regular file (a FIFO, device or socket)",
                                  given, file.string()));
   }
+}
+
+ModelSource file_source(const std::string& given, const fs::path& file, ModelKind kind) {
+  require_regular_file(given, file);
   ModelSource source;
   source.given = given;
-  source.kind = ModelKind::LanguageFile;
+  source.kind = kind;
   source.name = file.stem().string();
   source.file = file;
+  return source;
+}
+
+ModelSource language_file(const std::string& given, const fs::path& file) {
+  ModelSource source = file_source(given, file, ModelKind::LanguageFile);
   source.has_native_twin = is_native_twin(file);
   return source;
+}
+
+bool is_identifier(const std::string& text) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text.front()))) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+ModelSource python_file(const std::string& given) {
+  const std::size_t separator = factory_separator(given);
+  const fs::path file = separator == std::string::npos ? given : given.substr(0, separator);
+  ModelSource source = file_source(given, file, ModelKind::PythonFile);
+  source.factory = separator == std::string::npos ? "model" : given.substr(separator + 1);
+  if (!is_identifier(source.factory)) {
+    throw InputError(fmt::format(
+        "model '{}': '{}' is not a Python function name (write file.py or file.py:factory)", given,
+        source.factory));
+  }
+  if (separator != std::string::npos) source.name += ":" + source.factory;
+  return source;
+}
+
+ModelSource pt2_file(const std::string& given, const fs::path& file) {
+  ModelSource source = file_source(given, file, ModelKind::Pt2File);
+  for (const std::string& entry : zip_entry_names(file)) {
+    if (entry.find("/data/aotinductor/") != std::string::npos) {
+      source.pt2 = Pt2Content::AotiPackage;
+      return source;
+    }
+    if (entry.find("/models/") != std::string::npos && entry.ends_with(".json")) {
+      source.pt2 = Pt2Content::ExportedProgram;
+    }
+  }
+  if (source.pt2 == Pt2Content::None) {
+    throw InputError(
+        fmt::format("model '{}': {} holds neither an AOTInductor package (data/aotinductor/) nor a "
+                    "torch.export program (models/*.json)",
+                    given, file.string()));
+  }
+  return source;
+}
+
+ModelSource checkpoint_directory(const std::string& given, const fs::path& directory) {
+  std::error_code error;
+  if (!fs::is_regular_file(directory / "config.json", error)) {
+    throw InputError(fmt::format(
+        "model '{}': {} is a directory without a config.json; a model directory is a Hugging "
+        "Face checkpoint (config.json and *.safetensors)",
+        given, directory.string()));
+  }
+  ModelSource source;
+  source.given = given;
+  source.kind = ModelKind::CheckpointDirectory;
+  source.name = fs::path(directory).lexically_normal().filename().string();
+  if (source.name.empty())
+    source.name = fs::path(directory).lexically_normal().parent_path().filename().string();
+  source.file = directory;
+  return source;
+}
+
+// A model given by path: its kind from the extension (or a directory's config.json).
+ModelSource model_file(const std::string& given) {
+  if (factory_separator(given) != std::string::npos || given.ends_with(".py")) {
+    return python_file(given);
+  }
+  const fs::path path = given;
+  std::error_code error;
+  if (fs::is_directory(path, error)) return checkpoint_directory(given, path);
+  const std::string extension = path.extension().string();
+  if (extension == ".nn" || extension == ".neural") return language_file(given, path);
+  if (extension == ".pt2") return pt2_file(given, path);
+  if (extension == ".onnx") return file_source(given, path, ModelKind::OnnxFile);
+  require_regular_file(given, path);
+  throw InputError(fmt::format("model '{}': unknown kind of model file '{}' (known: {})", given,
+                               extension.empty() ? path.filename().string() : extension,
+                               model_file_kinds_text()));
 }
 
 }  // namespace
@@ -78,8 +172,22 @@ const char* model_kind_name(ModelKind kind) {
       return "model-language file";
     case ModelKind::DecoderPreset:
       return "decoder preset";
+    case ModelKind::PythonFile:
+      return "Python model file";
+    case ModelKind::Pt2File:
+      return ".pt2 archive";
+    case ModelKind::OnnxFile:
+      return "ONNX file";
+    case ModelKind::CheckpointDirectory:
+      return "Hugging Face checkpoint directory";
   }
   return "?";
+}
+
+std::string model_file_kinds_text() {
+  return ".nn (the model language), .py or .py:FACTORY (a PyTorch model file), .pt2 (an "
+         "AOTInductor package or a torch.export program), .onnx, or a Hugging Face checkpoint "
+         "directory";
 }
 
 fs::path shipped_models_dir() { return fs::path(NNBENCH_SOURCE_DIR) / "models"; }
@@ -87,15 +195,17 @@ fs::path shipped_models_dir() { return fs::path(NNBENCH_SOURCE_DIR) / "models"; 
 std::vector<std::string> catalogue_model_names() {
   std::vector<std::string> names = engine::zoo_model_names();
   for (const std::string& preset : engine::decoder_preset_names()) names.push_back(preset);
-  for (const std::string& file : shipped_language_models()) {
-    if (!contains(names, file)) names.push_back(file);
+  for (const char* extension : {".nn", ".py"}) {
+    for (const std::string& file : shipped_models(extension)) {
+      if (!contains(names, file)) names.push_back(file);
+    }
   }
   return names;
 }
 
 ModelSource resolve_model(const std::string& name_or_path) {
   if (name_or_path.empty()) throw InputError("model: an empty name");
-  if (names_a_file(name_or_path)) return language_file(name_or_path, name_or_path);
+  if (names_a_file(name_or_path)) return model_file(name_or_path);
   if (contains(engine::zoo_model_names(), name_or_path)) {
     return ModelSource{name_or_path, ModelKind::Zoo, name_or_path, {}, false};
   }
@@ -105,12 +215,18 @@ ModelSource resolve_model(const std::string& name_or_path) {
   const fs::path shipped = shipped_models_dir() / (name_or_path + ".nn");
   std::error_code error;
   if (fs::is_regular_file(shipped, error)) return language_file(name_or_path, shipped);
+  const fs::path shipped_python = shipped_models_dir() / (name_or_path + ".py");
+  if (fs::is_regular_file(shipped_python, error)) {
+    ModelSource source = python_file(shipped_python.string());
+    source.given = name_or_path;
+    return source;
+  }
   const std::vector<std::string> known = catalogue_model_names();
   std::string message = fmt::format("unknown model '{}'", name_or_path);
   if (auto best = closest_match(name_or_path, known))
     message += fmt::format("; did you mean '{}'?", *best);
-  throw InputError(message +
-                   fmt::format(" (known: {}; or a path to a .nn file)", fmt::join(known, ", ")));
+  throw InputError(message + fmt::format(" (known: {}; or a path: {})", fmt::join(known, ", "),
+                                         model_file_kinds_text()));
 }
 
 Axis model_axis(std::vector<std::string> defaults, std::vector<ModelKind> kinds,

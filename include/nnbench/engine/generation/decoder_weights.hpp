@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -27,5 +28,10 @@ std::map<std::string, torch::Tensor> read_safetensors(const std::filesystem::pat
 // attention masks, rotary frequencies, a tied output projection). Throws InputError naming the
 // tensors. Returns the number of parameters loaded.
 std::int64_t load_decoder_weights(DecoderLM& model, const std::filesystem::path& path);
+
+// The same from the shards of one checkpoint, read one at a time (only one shard's tensors are
+// held at once): together they must hold every parameter exactly once. Errors name the shard.
+std::int64_t load_decoder_weights(DecoderLM& model,
+                                  const std::vector<std::filesystem::path>& shards);
 
 }  // namespace nnbench::engine

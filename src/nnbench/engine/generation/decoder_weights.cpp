@@ -138,42 +138,60 @@ std::map<std::string, torch::Tensor> read_safetensors(const std::filesystem::pat
 }
 
 std::int64_t load_decoder_weights(DecoderLM& model, const std::filesystem::path& path) {
-  const std::map<std::string, torch::Tensor> tensors = read_safetensors(path);
+  return load_decoder_weights(model, std::vector<std::filesystem::path>{path});
+}
+
+std::int64_t load_decoder_weights(DecoderLM& model,
+                                  const std::vector<std::filesystem::path>& shards) {
   auto parameters = model->named_parameters();
   std::set<std::string> missing;
   for (const auto& item : parameters) missing.insert(item.key());
-  std::vector<std::string> unplaced;
+  // parameter -> the shard it came from: a second copy in another shard is an error, not a
+  // silent overwrite.
+  std::map<std::string, std::filesystem::path> loaded_from;
   torch::NoGradGuard no_grad;
-  std::int64_t loaded = 0;
-  for (const auto& [name, tensor] : tensors) {
-    std::optional<Target> target = parameters.contains(name) ? Target{name} : nnbench_name(name);
-    if (!target || !parameters.contains(target->name)) {
-      const bool tied_head = name == "lm_head.weight" && model->config().tied_embeddings;
-      if (!holds_no_weights(name) && !tied_head) unplaced.push_back(name);
-      continue;
+  for (const std::filesystem::path& path : shards) {
+    const std::map<std::string, torch::Tensor> tensors = read_safetensors(path);
+    std::vector<std::string> unplaced;
+    for (const auto& [name, tensor] : tensors) {
+      std::optional<Target> target = parameters.contains(name) ? Target{name} : nnbench_name(name);
+      if (!target || !parameters.contains(target->name)) {
+        const bool tied_head = name == "lm_head.weight" && model->config().tied_embeddings;
+        if (!holds_no_weights(name) && !tied_head) unplaced.push_back(name);
+        continue;
+      }
+      if (const auto earlier = loaded_from.find(target->name); earlier != loaded_from.end()) {
+        fail(path, fmt::format("tensor '{}' ({}) is also in {}", name, target->name,
+                               earlier->second.string()));
+      }
+      torch::Tensor& parameter = parameters[target->name];
+      const torch::Tensor source = target->transposed ? tensor.t() : tensor;
+      if (source.sizes() != parameter.sizes()) {
+        fail(path, fmt::format("tensor '{}' has shape [{}] but {} of {} needs [{}]", name,
+                               fmt::join(source.sizes(), ", "), target->name, model->config().name,
+                               fmt::join(parameter.sizes(), ", ")));
+      }
+      parameter.copy_(source);
+      missing.erase(target->name);
+      loaded_from.emplace(target->name, path);
     }
-    torch::Tensor& parameter = parameters[target->name];
-    const torch::Tensor source = target->transposed ? tensor.t() : tensor;
-    if (source.sizes() != parameter.sizes()) {
-      throw InputError(
-          fmt::format("safetensors file {}: tensor '{}' has shape [{}] but {} of {} needs [{}]",
-                      path.string(), name, fmt::join(source.sizes(), ", "), target->name,
-                      model->config().name, fmt::join(parameter.sizes(), ", ")));
+    if (!unplaced.empty()) {
+      fail(path,
+           fmt::format("{} has no parameter for {}", model->config().name, first_names(unplaced)));
     }
-    parameter.copy_(source);
-    missing.erase(target->name);
-    ++loaded;
-  }
-  if (!unplaced.empty()) {
-    throw InputError(fmt::format("safetensors file {}: {} has no parameter for {}", path.string(),
-                                 model->config().name, first_names(unplaced)));
   }
   if (!missing.empty()) {
-    throw InputError(fmt::format("safetensors file {}: missing {} of {}'s parameters: {}",
-                                 path.string(), missing.size(), model->config().name,
+    const std::string where =
+        shards.size() == 1 ? fmt::format("safetensors file {}", shards.front().string())
+                           : fmt::format("safetensors files {} ({} shards)",
+                                         shards.empty() ? std::string("(none)")
+                                                        : shards.front().parent_path().string(),
+                                         shards.size());
+    throw InputError(fmt::format("{}: missing {} of {}'s parameters: {}", where, missing.size(),
+                                 model->config().name,
                                  first_names({missing.begin(), missing.end()})));
   }
-  return loaded;
+  return static_cast<std::int64_t>(loaded_from.size());
 }
 
 }  // namespace nnbench::engine

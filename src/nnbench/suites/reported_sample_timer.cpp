@@ -1,0 +1,20 @@
+// Samples measured by a worker process (see reported_sample_timer.hpp).
+#include "nnbench/suites/reported_sample_timer.hpp"
+
+#include "nnbench/core/error.hpp"
+
+namespace nnbench::suites {
+
+ReportedSampleTimer::ReportedSampleTimer(std::vector<double> samples_ns, std::string kind)
+    : samples_ns_(std::move(samples_ns)), kind_(std::move(kind)) {}
+
+double ReportedSampleTimer::elapsed_ns() {
+  if (next_ >= samples_ns_.size()) throw Error("more samples asked than the worker reported");
+  return samples_ns_[next_++];
+}
+
+std::string ReportedSampleTimer::synchronization() const {
+  return "the worker's own, around each call (see the timer kind)";
+}
+
+}  // namespace nnbench::suites
