@@ -148,12 +148,7 @@ class CrossFramework final : public nnbench::Benchmark {
       config.iterations_per_sample = 1;
       return;
     }
-    if (!worker_timer_) return;
-    // The worker ran warm-up and measured iterations already: one sample per reported one.
-    config.mode = nnbench::SamplingMode::Fixed;
-    config.iterations = static_cast<int>(worker_timer_->count());
-    config.warmup_iterations = 0;
-    config.iterations_per_sample = 1;
+    if (worker_timer_) worker_timer_->fix_sampling(config);
   }
 
   void run_once(nnbench::State& /*state*/) override {

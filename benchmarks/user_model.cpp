@@ -20,7 +20,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -30,6 +32,7 @@
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/core/host_allocator.hpp"
 #include "nnbench/core/parse.hpp"
 #include "nnbench/engine/instruments/device_instruments.hpp"
@@ -66,7 +69,6 @@ struct Spec {
   torch::ScalarType dtype = torch::kFloat32;
 
   bool aot() const { return backend == "aot" || backend == "aot+graph"; }
-  bool worker() const { return !aot(); }
 };
 
 Spec read_spec(const nnbench::State& state) {
@@ -139,14 +141,11 @@ void skip_inapplicable(const nnbench::State& state, const Spec& spec, bool cuda)
   }
 }
 
-// A cheap, stable identity of the model's files: their bytes' hash (a directory's config.json).
-std::string model_hash(const suites::ModelSource& source) {
-  if (source.file.empty()) return "";
-  const fs::path file =
-      source.kind == ModelKind::CheckpointDirectory ? source.file / "config.json" : source.file;
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  return nnbench::fnv1a_hex(bytes);
+// The identity of a model file: its bytes' hash.
+std::string file_hash(const fs::path& file) {
+  const std::optional<std::string> bytes = nnbench::read_file_bytes(file);
+  if (!bytes) throw nnbench::IoError("cannot read " + file.string());
+  return nnbench::fnv1a_hex(*bytes);
 }
 
 // The inputs and eager outputs nnbench_model_prepare.py saved: [[inputs...], [outputs...]].
@@ -258,12 +257,7 @@ class UserModel final : public nnbench::Benchmark {
 
   void adjust_measurement(const nnbench::State& /*state*/,
                           nnbench::MeasurementConfig& config) const override {
-    if (!worker_timer_) return;
-    // The worker ran warm-up and measured iterations already: one sample per reported one.
-    config.mode = nnbench::SamplingMode::Fixed;
-    config.iterations = static_cast<int>(worker_timer_->count());
-    config.warmup_iterations = 0;
-    config.iterations_per_sample = 1;
+    if (worker_timer_) worker_timer_->fix_sampling(config);
   }
 
   // aot: queued on the GPU without a synchronisation (the event timer brackets the sample); on
@@ -299,7 +293,10 @@ class UserModel final : public nnbench::Benchmark {
                                       : suites::model_kind_name(source.kind));
     if (!source.file.empty()) {
       state.set_label("model_source", source.file.string());
-      state.set_label("model_hash", model_hash(source));
+      // Once per file and run: every variant of a model labels the same hash.
+      auto [known, fresh] = file_hashes_.try_emplace(source.file.string());
+      if (fresh) known->second = file_hash(source.file);
+      state.set_label("model_hash", known->second);
     }
     state.set_label("backend", spec_.backend);
     if (spec_.backend == "pytorch-compile" || spec_.aot()) {
@@ -485,6 +482,7 @@ class UserModel final : public nnbench::Benchmark {
   std::unique_ptr<suites::AotModel> aot_;
   std::unique_ptr<engine::CapturedForward> graph_;
   std::vector<torch::Tensor> inputs_, outputs_;
+  std::map<std::string, std::string> file_hashes_;  // model file -> hash, for the labels
   engine::DeviceInstruments instruments_;
   suites::ReportedSampleTimer* worker_timer_ = nullptr;
 };

@@ -1,11 +1,12 @@
 // A timer that hands the harness the samples a worker process measured itself (the framework
 // workers: PyTorch, JAX, Keras, ONNX Runtime), one per run_once() call, in order. The benchmark
-// sets a fixed sampling of exactly count() iterations, no warm-up (the worker ran its own).
+// sets a fixed sampling of exactly count() iterations, no warm-up (fix_sampling).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "nnbench/core/measurement.hpp"
 #include "nnbench/core/timer.hpp"
 
 namespace nnbench::suites {
@@ -20,6 +21,9 @@ class ReportedSampleTimer final : public Timer {
   std::string kind() const override { return kind_; }
   std::string synchronization() const override;
   std::size_t count() const { return samples_ns_.size(); }
+  // Sampling of exactly the reported samples, one call each: the worker ran its warm-up and
+  // measured iterations already (a benchmark's adjust_measurement).
+  void fix_sampling(MeasurementConfig& config) const;
 
  private:
   std::vector<double> samples_ns_;

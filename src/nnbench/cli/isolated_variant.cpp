@@ -15,6 +15,7 @@
 #include "nnbench/cli/app.hpp"
 #include "nnbench/cli/stop_signals.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/engine/runtime/runtime.hpp"
 #include "nnbench/report/output_directory.hpp"
 #include "nnbench/report/result_json.hpp"
@@ -33,12 +34,7 @@ std::string signal_text(int signal) {
   return text;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_text(const fs::path& path) { return read_file_bytes(path).value_or(""); }
 
 // fork, exec /proc/self/exe with `arguments`, wait; the wait status.
 int spawn_and_wait(const std::vector<std::string>& arguments) {

@@ -228,7 +228,6 @@ std::vector<std::vector<Result>> group_by_model_source(const std::vector<Result>
       groups[static_cast<std::size_t>(at - sources.begin())].push_back(result);
     }
   }
-  if (groups.size() == 1 || (sources.size() == 1 && sources.front().empty())) return {results};
   return groups;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/report/python_script.hpp"
 #include "nnbench/report/text_table.hpp"
 
@@ -16,12 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_file(const fs::path& path) { return read_file_bytes(path).value_or(""); }
 
 // A plot file's name from the index, checked: report.md links it as written, so it must be a
 // plain name (plot_results.py makes every name of [A-Za-z0-9._-]).

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/report/result_json.hpp"
 
 namespace nnbench::report {
@@ -63,11 +64,9 @@ void sync_directory(const fs::path& dir) {
 fs::path folder_of(const fs::path& run_dir) { return run_dir / kFolder; }
 
 std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("run journal: cannot read '{}'", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = read_file_bytes(path);
+  if (!text) throw InputError(fmt::format("run journal: cannot read '{}'", path.string()));
+  return std::move(*text);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 #include "nnbench/suites/framework_worker.hpp"
@@ -39,11 +40,9 @@ struct Definition {
 };
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = read_file_bytes(path);
+  if (!text) throw IoError("cannot read " + path.string());
+  return std::move(*text);
 }
 
 Definition definition_of(const engine::ZooModel& model) {

@@ -11,6 +11,7 @@
 
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 #include "nnbench/suites/aot_package.hpp"
@@ -22,11 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path.string());
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  std::optional<std::string> bytes = read_file_bytes(path);
+  if (!bytes) throw IoError("cannot read " + path.string());
+  return std::move(*bytes);
 }
 
 // A user's .py file and the Python files beside it (modules it may import): a change to any of

@@ -13,6 +13,13 @@ double ReportedSampleTimer::elapsed_ns() {
   return samples_ns_[next_++];
 }
 
+void ReportedSampleTimer::fix_sampling(MeasurementConfig& config) const {
+  config.mode = SamplingMode::Fixed;
+  config.iterations = static_cast<int>(samples_ns_.size());
+  config.warmup_iterations = 0;
+  config.iterations_per_sample = 1;
+}
+
 std::string ReportedSampleTimer::synchronization() const {
   return "the worker's own, around each call (see the timer kind)";
 }

@@ -15,6 +15,7 @@
 
 #include "nnbench/core/environment.hpp"
 #include "nnbench/core/error.hpp"
+#include "nnbench/core/file_bytes.hpp"
 #include "nnbench/engine/generation/decoder_weights.hpp"
 
 namespace nnbench::engine {
@@ -28,11 +29,9 @@ constexpr const char* kWeightsName = "model.safetensors";
 constexpr const char* kIndexName = "model.safetensors.index.json";
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be opened", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = read_file_bytes(path);
+  if (!text) throw InputError(fmt::format("{}: cannot be opened", path.string()));
+  return std::move(*text);
 }
 
 json parse_object(const fs::path& path, const std::string& text) {
