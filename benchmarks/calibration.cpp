@@ -2,7 +2,9 @@
 // truth and its own cost per sample are figures in the results, like any benchmark's. On the CPU
 // a busy-wait on the steady clock (10 us, 1 ms, 10 ms); on a CUDA device a kernel that spins on the
 // GPU's global timer for the same times, timed either by the host (launch, then synchronise) or
-// by CUDA events, so the two timers can be compared against the truth and each other.
+// by CUDA events, so the two timers can be compared against the truth and each other; with
+// --axis launch=held, behind a kernel that holds the stream until the spin is queued, so neither
+// clock sees its launch.
 #include <chrono>
 #include <cmath>
 
@@ -35,7 +37,13 @@ class Calibration final : public nnbench::Benchmark {
                                  "and synchronise); cuda_event: CUDA events around the kernel",
                                  {"host", "cuda_event"}),
             nnbench::int_axis("duration_us", {10, 1000, 10000},
-                              "the workload's true duration in microseconds")};
+                              "the workload's true duration in microseconds"),
+            nnbench::opt_in_axis(nnbench::string_axis(
+                "launch", {"free"},
+                "device_spin: free: the kernel is launched inside the timed region; held: a "
+                "kernel holds the stream while the spin is queued and the region starts at the "
+                "release (nvbench's blocking kernel), so the launch is outside it on both clocks",
+                {"free", "held"}))};
   }
 
   void setup(nnbench::State& state) override {
@@ -46,12 +54,20 @@ class Calibration final : public nnbench::Benchmark {
     if (!device_spin_ && events) {
       state.skip("a CPU busy-wait is timed by the host clock; clock=cuda_event times device work");
     }
+    held_ = state.variant().has("launch") && state.get_string("launch") == "held";
+    if (!device_spin_ && held_) {
+      state.skip("launch=held holds a CUDA stream; workload=busy_wait is host work");
+    }
     if (device_spin_) {
       device_ = engine::resolve_device(state.device());
       if (!device_.is_cuda()) {
         state.skip("device_spin runs on a CUDA device; this run's device is " + state.device());
       }
-      if (events) state.set_timer(engine::make_cuda_event_timer(device_));
+      if (held_) {
+        state.set_timer(engine::make_held_stream_timer(device_, events));
+      } else if (events) {
+        state.set_timer(engine::make_cuda_event_timer(device_));
+      }
       state.set_label("synchronization", events ? "cuda events" : "device synchronised per call");
     }
     state.set_items_per_iteration(1, "calls");
@@ -64,8 +80,9 @@ class Calibration final : public nnbench::Benchmark {
       return;
     }
     nnbench::engine::launch_device_spin(device_, truth_);
-    // With the host clock, the call ends when the device is done; with events, the timer waits.
-    if (state.get_string("clock") == "host") nnbench::engine::synchronize(device_);
+    // With the host clock, the call ends when the device is done; with events (or a held
+    // stream, which releases and waits in its stop()), the timer waits.
+    if (!held_ && state.get_string("clock") == "host") nnbench::engine::synchronize(device_);
   }
 
   void finish(nnbench::State& state) override {
@@ -92,6 +109,7 @@ class Calibration final : public nnbench::Benchmark {
   }
 
   bool device_spin_ = false;
+  bool held_ = false;
   nanoseconds truth_{0};
   torch::Device device_{torch::kCPU};
 };

@@ -35,6 +35,7 @@
 #include "nnbench/engine/data/mnist_dataset.hpp"
 #include "nnbench/engine/runtime/torch_runtime.hpp"
 #include "nnbench/suites/framework_worker.hpp"
+#include "nnbench/suites/inputs.hpp"
 #include "nnbench/suites/model_catalogue.hpp"
 #include "nnbench/suites/reported_sample_timer.hpp"
 #include "nnbench/suites/scratch_directory.hpp"
@@ -107,8 +108,8 @@ class CrossFramework final : public nnbench::Benchmark {
   }
 
   void setup(nnbench::State& state) override {
-    const nnbench::dsl::ir::Network network =
-        suites::load_language_model(suites::resolve_model(state.get_string("model")));
+    const nnbench::dsl::ir::Network network = suites::load_language_model(
+        suites::resolve_model(state.get_string("model"), {suites::ModelKind::LanguageFile}));
     const long long batch = state.get_int("batch_size");
     const std::string backend = state.get_string("backend");
     const std::string mode = state.get_string("mode");
@@ -130,6 +131,9 @@ class CrossFramework final : public nnbench::Benchmark {
     state.set_label("model", network.name);
     state.set_label("mode", mode);
     state.set_label("dtype", state.get_string("dtype"));
+    std::vector<std::int64_t> input_shape{batch};
+    input_shape.insert(input_shape.end(), network.input_shape.begin(), network.input_shape.end());
+    state.set_label("input_shape", suites::shape_text(input_shape));
     worker_timer_ = nullptr;
     if (backend == "torch") {
       setup_in_process(state, network, batch, mode);

@@ -23,8 +23,8 @@ class DslCompile final : public nnbench::Benchmark {
   }
 
   void setup(nnbench::State& state) override {
-    const nnbench::suites::ModelSource model =
-        nnbench::suites::resolve_model(state.get_string("model"));
+    const nnbench::suites::ModelSource model = nnbench::suites::resolve_model(
+        state.get_string("model"), {nnbench::suites::ModelKind::LanguageFile});
     inner_ = nnbench::suites::make_compile_phase_benchmark(
         nnbench::dsl::SourceFile::read(model.file.string()), state.get_string("phase"));
     inner_->setup(state);

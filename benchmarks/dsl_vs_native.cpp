@@ -1,33 +1,49 @@
 // dsl_vs_native: the seed models trained on real Fashion-MNIST twice, compiled from models/*.nn
-// by the model language and hand-written in LibTorch (suites/native_models), with the same seed,
-// initial weights and hyperparameters. One sample = one epoch. The implementation axis is
-// innermost, so the two run interleaved, in the order A B B A A B ... (the first side alternates
-// by repetition) and machine drift hits both alike; derived
-// rows compare them metric by metric with the seed's equivalence verdict (accuracy difference
-// < 0.01 and loss difference < 0.1).
+// by the model language and hand-written, with the same seed, initial weights and
+// hyperparameters, in one framework at a time (axis backend, opt-in: --backends):
+//   torch   (default) in-process LibTorch: the language's module builder vs the hand-written
+//           LibTorch twins of suites/native_models;
+//   pytorch, keras   the framework's own runtime in a worker process (suites/epoch_worker): the
+//           language's emitted code (--emit pytorch / --emit keras) vs the hand-written twins of
+//           scripts/nnbench_handwritten_<framework>.py, which start from the emitted model's
+//           initial state; both read the same split of the same images (written as IDX files)
+//           in the same order.
+// One sample = one epoch. Each backend's two implementations run next to each other,
+// interleaved in the order A B B A A B ... (the first side alternates by repetition) so that
+// machine drift hits both alike; derived rows compare them metric by metric, per backend, with
+// the seed's equivalence verdict (accuracy difference < 0.01 and loss difference < 0.1).
 //
 // Options (options() below): data=DIR|synthetic (default: Debian's Fashion-MNIST), epochs=N,
-// batch_size=N, train_limit=N, test_limit=N (use the first N samples), warmup_batches=N.
-// --quick trains two epochs on 2,560 samples.
+// batch_size=N, train_limit=N, test_limit=N (use the first N samples), warmup_batches=N,
+// python=PATH and worker_timeout_s=N (worker back ends). --quick trains two epochs on 2,560
+// samples.
+#include <algorithm>
 #include <chrono>
-#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include <torch/torch.h>
 
 #include "nnbench/core/benchmark.hpp"
 #include "nnbench/core/error.hpp"
-#include "nnbench/core/statistics.hpp"
+#include "nnbench/core/host_allocator.hpp"
 #include "nnbench/dsl/compile.hpp"
+#include "nnbench/dsl/emit_keras.hpp"
+#include "nnbench/dsl/emit_pytorch.hpp"
 #include "nnbench/engine/data/data_loader.hpp"
 #include "nnbench/engine/data/mnist_dataset.hpp"
 #include "nnbench/engine/instruments/device_instruments.hpp"
 #include "nnbench/engine/models/model_builder.hpp"
 #include "nnbench/engine/runtime/torch_runtime.hpp"
+#include "nnbench/suites/epoch_worker.hpp"
+#include "nnbench/suites/framework_worker.hpp"
+#include "nnbench/suites/implementation_comparison.hpp"
 #include "nnbench/suites/model_catalogue.hpp"
 #include "nnbench/suites/native_models.hpp"
-#include "nnbench/suites/paired_comparison.hpp"
+#include "nnbench/suites/scratch_directory.hpp"
 #include "nnbench/suites/training_loop.hpp"
 
 namespace {
@@ -35,6 +51,7 @@ namespace {
 using nnbench::State;
 namespace engine = nnbench::engine;
 namespace suites = nnbench::suites;
+namespace fs = std::filesystem;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -52,7 +69,8 @@ struct Trainee {
 class DslVsNative final : public nnbench::Benchmark {
  public:
   std::string description() const override {
-    return "Training of the seed models on Fashion-MNIST: model language vs hand-written LibTorch";
+    return "Training of the seed models on Fashion-MNIST: model language vs hand-written code, "
+           "in LibTorch, PyTorch or Keras";
   }
 
   std::vector<nnbench::Option> options() const override {
@@ -72,8 +90,12 @@ class DslVsNative final : public nnbench::Benchmark {
         with_quick_default(
             int_option("test_limit", 0, "test on the first N images (0: all 10,000)"), "512"),
         with_quick_default(
-            int_option("warmup_batches", 10, "untimed training steps before the first epoch"),
-            "2")};
+            int_option("warmup_batches", 10, "untimed training steps before the first epoch"), "2"),
+        suites::python_option(),
+        int_option("worker_timeout_s", 3600,
+                   "backends pytorch, keras: seconds a worker process may take before it is "
+                   "stopped",
+                   1, 7 * 86400)};
   }
 
   std::vector<nnbench::Axis> axes() const override {
@@ -83,20 +105,23 @@ class DslVsNative final : public nnbench::Benchmark {
             nnbench::int_axis("repetition", {1}, "repetition (same seed within one)"),
             nnbench::string_axis("implementation", {"dsl", "native"},
                                  "compiled from models/*.nn, or hand-written", {"dsl", "native"}),
-            // The framework both sides train in (--backends): LibTorch only; cross_framework
-            // runs the language's code in the others.
+            // The framework both sides train in (--backends). Declared last, so that the names
+            // of existing runs stay; order_variants puts each backend's pair together.
             nnbench::opt_in_axis(nnbench::string_axis(
-                "backend", {"torch"}, "the framework: torch (in-process LibTorch)", {"torch"}))};
+                "backend", {"torch"},
+                "the framework both sides train in: torch (in-process LibTorch), pytorch or keras "
+                "(the framework's runtime in a worker process)",
+                {"torch", "pytorch", "keras"}))};
   }
 
   void setup(State& state) override {
-    device_ = engine::resolve_device(state.device());
-    engine::attach_device_memory_probe(state, state.device());  // device peaks on a GPU
+    worker_timer_ = nullptr;
     const suites::ModelSource source = suites::resolve_model(state.get_string("model"));
     const std::string& model = source.name;
     const bool dsl = state.get_string("implementation") == "dsl";
+    const std::string backend =
+        state.variant().has("backend") ? state.get_string("backend") : std::string("torch");
     seed_ = state.seed() + static_cast<std::uint64_t>(state.get_int("repetition"));
-    load_data(state);
 
     // The language's model gives the hyperparameters; the native side hard-codes the seed's
     // (batch 128, Adam 1e-3, 5 epochs), as a hand-written program would.
@@ -106,12 +131,22 @@ class DslVsNative final : public nnbench::Benchmark {
     epochs_ = state.options().find_int("epochs").value_or(dsl ? network.train.epochs : 5);
     batch_size_ =
         state.options().find_int("batch_size").value_or(dsl ? network.train.batch_size : 128);
+    if (dsl) state.add_metric("parse_time_ms", parse_ms, "ms");
+    set_labels(state, model, dsl);
+    if (backend != "torch") {
+      setup_worker(state, backend, network, model, dsl);
+      return;
+    }
 
+    device_ = engine::resolve_device(state.device());
+    engine::attach_device_memory_probe(state, state.device());  // device peaks on a GPU
+    load_data(state);
+    state.set_label("dataset", dataset_description_);
+    if (synthetic_) state.add_note("data: synthetic (random images and labels), not Fashion-MNIST");
     warm_up(state, dsl, network, model);
     const auto build_start = std::chrono::steady_clock::now();
     trainee_ = make_trainee(dsl, network, model);
     const double build_ms = elapsed_ms(build_start);
-    if (dsl) state.add_metric("parse_time_ms", parse_ms, "ms");
     state.add_metric("build_time_ms", build_ms, "ms");
     std::int64_t parameters = 0;
     for (const auto& p : trainee_.module->parameters()) parameters += p.numel();
@@ -127,32 +162,45 @@ class DslVsNative final : public nnbench::Benchmark {
     epochs_done_ = 0;
     state.set_before_sample([this] { validate_previous_epoch(); });
     state.set_items_per_iteration(static_cast<double>(loader_->samples_per_epoch()), "samples");
-    state.set_label("model", model);
     state.set_label("framework", "libtorch");
-    state.set_label("mode", "train");
-    state.set_label("implementation", dsl ? "dsl" : "native");
-    state.set_label("dtype", "fp32");
-    state.set_label("batch_size", std::to_string(batch_size_));
-    state.set_label("input_shape", std::to_string(batch_size_) + "x1x28x28");
-    state.set_label("dataset", dataset_description_);
-    if (synthetic_) state.add_note("data: synthetic (random images and labels), not Fashion-MNIST");
   }
 
-  // A B B A: in even repetitions the native side runs first, so a drift of the machine within
-  // a pair does not always count against the same implementation.
+  // Each backend's dsl and native variants next to each other (the expansion has the backend
+  // innermost), then A B B A: in even repetitions the native side runs first, so a drift of the
+  // machine within a pair does not always count against the same implementation.
   void order_variants(std::vector<nnbench::Variant>& variants) const override {
+    const auto rank = [&](const char* axis) {
+      std::map<std::string, std::size_t> first_seen;
+      for (const nnbench::Variant& v : variants) {
+        first_seen.emplace(axis_value(v, axis), first_seen.size());
+      }
+      return first_seen;
+    };
+    const auto models = rank("model"), repetitions = rank("repetition"), backends = rank("backend");
+    std::stable_sort(variants.begin(), variants.end(),
+                     [&](const nnbench::Variant& a, const nnbench::Variant& b) {
+                       const auto key = [&](const nnbench::Variant& v) {
+                         return std::make_tuple(models.at(axis_value(v, "model")),
+                                                repetitions.at(axis_value(v, "repetition")),
+                                                backends.at(axis_value(v, "backend")));
+                       };
+                       return key(a) < key(b);
+                     });
     for (std::size_t i = 0; i + 1 < variants.size(); ++i) {
       nnbench::Variant& first = variants[i];
       nnbench::Variant& second = variants[i + 1];
       const bool pair = first.at("implementation") == "dsl" &&
                         second.at("implementation") == "native" &&
-                        first.at("model") == second.at("model") &&
-                        first.at("repetition") == second.at("repetition");
+                        suites::same_comparison_pair(first, second);
       if (pair && std::stoll(first.at("repetition")) % 2 == 0) std::swap(first, second);
     }
   }
 
   void adjust_measurement(const State&, nnbench::MeasurementConfig& config) const override {
+    if (worker_timer_) {  // the worker trained already: its epochs are the samples
+      worker_timer_->fix_sampling(config);
+      return;
+    }
     // One sample per epoch, every epoch: a training run's length is part of what is measured.
     config.mode = nnbench::SamplingMode::Fixed;
     config.iterations = static_cast<int>(epochs_);
@@ -162,12 +210,14 @@ class DslVsNative final : public nnbench::Benchmark {
   }
 
   void run_once(State&) override {
+    if (worker_timer_) return;  // the epoch ran in the worker; its timer hands out its time
     train_losses_.push_back(suites::train_epoch(*trainee_.module, trainee_.forward, trainee_.loss,
                                                 *trainee_.optimizer, *loader_));
     ++epochs_done_;
   }
 
   void finish(State& state) override {
+    if (worker_timer_) return;  // the worker's figures were recorded in setup()
     validate_previous_epoch();
     const suites::Evaluation test =
         suites::evaluate(*trainee_.module, trainee_.forward, trainee_.loss, data_.test, 1024);
@@ -185,98 +235,94 @@ class DslVsNative final : public nnbench::Benchmark {
   void teardown(State&) override {
     trainee_ = Trainee{};
     loader_.reset();
+    worker_timer_ = nullptr;
   }
 
+  // Per model and backend, the language's side against the hand-written one, with the seed's
+  // verdict (implementation_comparison.hpp).
   std::vector<nnbench::Result> derive_results(
       const std::vector<nnbench::Result>& results) const override {
-    // Per model: one row per repetition, and with several repetitions a pooled row ("all":
-    // epoch times of every repetition pooled, accuracy and loss averaged).
-    std::vector<nnbench::Result> rows;
-    std::map<std::string,
-             std::pair<std::vector<const nnbench::Result*>, std::vector<const nnbench::Result*>>>
-        by_model;
-    std::vector<std::string> model_order;
-    for (const nnbench::Result& dsl : results) {
-      if (!is_ok(dsl, "dsl")) continue;
-      for (const nnbench::Result& native : results) {
-        if (!is_ok(native, "native") || native.variant.at("model") != dsl.variant.at("model") ||
-            native.variant.at("repetition") != dsl.variant.at("repetition")) {
-          continue;
-        }
-        const std::string model = dsl.variant.at("model");
-        rows.push_back(comparison_row(dsl, native, model, dsl.variant.at("repetition")));
-        if (!by_model.count(model)) model_order.push_back(model);
-        by_model[model].first.push_back(&dsl);
-        by_model[model].second.push_back(&native);
-      }
-    }
-    for (const std::string& model : model_order) {
-      const auto& [dsl_runs, native_runs] = by_model[model];
-      if (dsl_runs.size() < 2) continue;
-      rows.push_back(comparison_row(pooled(dsl_runs), pooled(native_runs), model, "all"));
-    }
-    return rows;
+    return suites::implementation_comparison_rows(results);
   }
 
  private:
-  static bool is_ok(const nnbench::Result& r, const std::string& implementation) {
-    return r.status == nnbench::ResultStatus::Ok && r.variant.has("implementation") &&
-           r.variant.at("implementation") == implementation;
+  // An axis value, or "" where the variant lacks the axis (backend is opt-in).
+  static std::string axis_value(const nnbench::Variant& v, const char* axis) {
+    return v.has(axis) ? v.at(axis) : std::string();
   }
 
-  // Several repetitions of one implementation as one result: epoch times and rates pooled
-  // (median of all epochs), accuracy and loss averaged.
-  static nnbench::Result pooled(const std::vector<const nnbench::Result*>& runs) {
-    nnbench::Result merged = *runs.front();
-    merged.metrics.clear();
-    for (const char* name : {"latency_ms", "throughput"}) {
-      nnbench::Metric metric = *runs.front()->find_metric(name);
-      metric.samples.clear();
-      for (const nnbench::Result* run : runs) {
-        const auto& samples = run->find_metric(name)->samples;
-        metric.samples.insert(metric.samples.end(), samples.begin(), samples.end());
-      }
-      metric.statistics = nnbench::compute_statistics(metric.samples);
-      metric.value = metric.statistics->median;
-      merged.metrics.push_back(metric);
+  void set_labels(State& state, const std::string& model, bool dsl) const {
+    state.set_label("model", model);
+    state.set_label("mode", "train");
+    state.set_label("implementation", dsl ? "dsl" : "native");
+    state.set_label("dtype", "fp32");
+    state.set_label("batch_size", std::to_string(batch_size_));
+    state.set_label("input_shape", std::to_string(batch_size_) + "x1x28x28");
+  }
+
+  // Backends pytorch and keras: both implementations train in the framework's worker process,
+  // on the data written for it; the worker's report becomes the variant's figures. The native
+  // side gets the emitted code too: its hand-written model starts from that model's initial
+  // state.
+  void setup_worker(State& state, const std::string& backend,
+                    const nnbench::dsl::ir::Network& network, const std::string& model, bool dsl) {
+    const fs::path& data = worker_data(state);
+    const auto emit_start = std::chrono::steady_clock::now();
+    const std::string code = backend == "pytorch" ? nnbench::dsl::emit_pytorch(network)
+                                                  : nnbench::dsl::emit_keras(network);
+    if (dsl) state.add_metric("codegen_time_ms", elapsed_ms(emit_start), "ms");
+    const suites::ScratchDirectory scratch;
+    const fs::path module = scratch.path() / (network.name + ".py");
+    std::ofstream(module) << code;
+    suites::EpochWorkerSpec spec;
+    spec.python = state.options().get_string("python");
+    spec.script = "nnbench_worker_" + backend + ".py";
+    spec.module = module;
+    spec.network = network.name;
+    spec.handwritten = dsl ? "" : model;
+    spec.data = data;
+    spec.batch_size = batch_size_;
+    spec.epochs = epochs_;
+    spec.warmup_batches = state.options().get_int("warmup_batches");
+    spec.seed = seed_;
+    spec.device = state.device();
+    // The framework computes with as many threads as LibTorch does here (--threads), so that
+    // the backends' figures compare.
+    spec.threads = at::get_num_threads();
+    // The worker's heap gets the run's placement policy, so both sides are measured alike.
+    const suites::WorkerReport report = suites::run_framework_worker(
+        suites::epoch_worker_command(spec), nnbench::host_allocator_environment(),
+        std::chrono::seconds(state.options().get_int("worker_timeout_s")));
+    worker_timer_ = &suites::record_epoch_report(state, report);
+    state.set_label("dataset", worker_dataset_description_);
+    if (worker_synthetic_) {
+      state.add_note("data: synthetic (random images and labels), not Fashion-MNIST");
     }
-    for (const char* name : {"test_accuracy", "test_loss"}) {
-      nnbench::Metric metric = *runs.front()->find_metric(name);
-      double sum = 0;
-      for (const nnbench::Result* run : runs) sum += run->find_metric(name)->value;
-      metric.value = sum / static_cast<double>(runs.size());
-      merged.metrics.push_back(metric);
+  }
+
+  // The data a worker reads, written once per data option into a directory of IDX files that
+  // lives as long as the benchmark (the split of the in-process backend: see write_worker_data).
+  const fs::path& worker_data(const State& state) {
+    const std::string source = suites::training_data_source(state);
+    const long long train_limit = state.options().get_int("train_limit");
+    const long long test_limit = state.options().get_int("test_limit");
+    const std::string key =
+        source + "|" + std::to_string(train_limit) + "|" + std::to_string(test_limit);
+    if (key != worker_data_key_ || !worker_data_) {
+      engine::MnistDataset dataset = source == "synthetic"
+                                         ? engine::synthetic_mnist_like(60000, 10000, state.seed())
+                                         : engine::load_mnist_format(source);
+      dataset.train = dataset.train.head(train_limit);
+      dataset.test = dataset.test.head(test_limit);
+      worker_data_ = std::make_unique<suites::ScratchDirectory>();
+      suites::write_worker_data(dataset, kValidationFraction, state.seed(), worker_data_->path());
+      worker_synthetic_ = dataset.synthetic;
+      worker_dataset_description_ = (dataset.synthetic ? std::string("synthetic") : source) + " (" +
+                                    std::to_string(dataset.train.size()) + " train, " +
+                                    std::to_string(dataset.test.size()) + " test)";
+      worker_data_key_ = key;
     }
-    return merged;
-  }
-
-  static nnbench::Result comparison_row(const nnbench::Result& dsl, const nnbench::Result& native,
-                                        const std::string& model, const std::string& repetition) {
-    nnbench::Result row = suites::compare_pair(
-        dsl, native, "dsl", "native",
-        {"latency_ms", "throughput", "test_accuracy", "test_loss", "peak_rss_bytes",
-         "rss_delta_bytes", "device_peak_allocated_bytes", "build_time_ms", "parameter_count"},
-        nnbench::Variant{
-            {{"model", model}, {"repetition", repetition}, {"implementation", "dsl_vs_native"}},
-            {{"repetition", nnbench::AxisType::Int}}});
-    const double accuracy_diff =
-        dsl.find_metric("test_accuracy")->value - native.find_metric("test_accuracy")->value;
-    const double loss_diff =
-        dsl.find_metric("test_loss")->value - native.find_metric("test_loss")->value;
-    const bool equivalent = std::fabs(accuracy_diff) < 0.01 && std::fabs(loss_diff) < 0.1;
-    row.metrics.push_back({"equivalent", "bool", equivalent ? 1.0 : 0.0, std::nullopt, {}, true});
-    row.labels["implementation"] = "dsl_vs_native";
-    row.labels["verdict"] = fmt_verdict(equivalent, accuracy_diff, loss_diff);
-    return row;
-  }
-
-  static std::string fmt_verdict(bool equivalent, double accuracy_diff, double loss_diff) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s (|accuracy diff| %.4f %s 0.01, |loss diff| %.4f %s 0.1)",
-                  equivalent ? "equivalent" : "NOT equivalent", std::fabs(accuracy_diff),
-                  std::fabs(accuracy_diff) < 0.01 ? "<" : ">=", std::fabs(loss_diff),
-                  std::fabs(loss_diff) < 0.1 ? "<" : ">=");
-    return text;
+    return worker_data_->path();
   }
 
   // Loads and prepares the data once per data option; variants reuse it.
@@ -297,7 +343,7 @@ class DslVsNative final : public nnbench::Benchmark {
                            std::to_string(dataset.train.size()) + " train, " +
                            std::to_string(dataset.test.size()) + " test)";
     engine::PrepareOptions prepare;
-    prepare.validation_fraction = 0.2;
+    prepare.validation_fraction = kValidationFraction;
     prepare.split_seed = state.seed();
     prepare.device = device_;
     data_ = engine::prepare_data(dataset, prepare);
@@ -359,6 +405,9 @@ class DslVsNative final : public nnbench::Benchmark {
     validation_loss_.push_back(v.loss);
   }
 
+  // The seed's validation_split: the part of the training images held out for validation.
+  static constexpr double kValidationFraction = 0.2;
+
   torch::Device device_{torch::kCPU};
   std::uint64_t seed_ = 0;
   long long epochs_ = 1, batch_size_ = 128;
@@ -369,6 +418,11 @@ class DslVsNative final : public nnbench::Benchmark {
   std::unique_ptr<engine::DataLoader> loader_;
   std::vector<double> train_losses_, validation_accuracy_, validation_loss_;
   long long epochs_done_ = 0;
+  // Worker backends.
+  suites::ReportedSampleTimer* worker_timer_ = nullptr;
+  std::string worker_data_key_, worker_dataset_description_;
+  bool worker_synthetic_ = false;
+  std::unique_ptr<suites::ScratchDirectory> worker_data_;
 };
 
 }  // namespace

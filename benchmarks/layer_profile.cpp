@@ -43,8 +43,9 @@ class LayerProfile final : public nnbench::Benchmark {
     device_ = engine::resolve_device(state.device());
     where_ = device_.is_cuda() ? Where::kDevice : Where::kHost;
     const long long batch = state.get_int("batch_size");
-    const nnbench::dsl::ir::Network network = nnbench::suites::load_language_model(
-        nnbench::suites::resolve_model(state.get_string("model")));
+    const nnbench::dsl::ir::Network network =
+        nnbench::suites::load_language_model(nnbench::suites::resolve_model(
+            state.get_string("model"), {nnbench::suites::ModelKind::LanguageFile}));
     built_ = engine::build_model(network, {state.seed()});
     built_.module->to(device_);
     input_ = engine::example_input(network, batch).to(device_);

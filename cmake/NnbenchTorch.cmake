@@ -28,6 +28,25 @@ endif()
 message(STATUS "nnbench: torch ${NNBENCH_TORCH_VERSION} (CUDA '${NNBENCH_TORCH_CUDA}') from ${NNBENCH_PYTHON}")
 list(APPEND CMAKE_PREFIX_PATH "${NNBENCH_TORCH_PREFIX}")
 find_package(Torch REQUIRED)
+# LibTorch's targets ask every user to compile with USE_C10D_GLOO, USE_C10D_NCCL and USE_NVSHMEM;
+# those only matter to the files that include c10d's Gloo or NCCL process groups, which set them
+# themselves (src/nnbench/CMakeLists.txt). Without them here, the cpu and cuda builds see
+# LibTorch's headers with the same definitions (torch_cpu's others: USE_DISTRIBUTED, USE_RPC,
+# ...), so a file that does not test NNBENCH_WITH_CUDA preprocesses identically in both and
+# ccache compiles it once (NnbenchCcache.cmake).
+set(_nnbench_torch_defs "")
+foreach(_target torch_cpu torch_cuda torch_nvshmem)
+  if(TARGET ${_target})
+    get_target_property(_defs ${_target} INTERFACE_COMPILE_DEFINITIONS)
+    if(_defs)
+      list(REMOVE_ITEM _defs USE_C10D_GLOO USE_C10D_NCCL USE_NVSHMEM)
+      set_target_properties(${_target} PROPERTIES INTERFACE_COMPILE_DEFINITIONS "${_defs}")
+      if(_target STREQUAL "torch_cpu")
+        set(_nnbench_torch_defs ${_defs})
+      endif()
+    endif()
+  endif()
+endforeach()
 # One INTERFACE target carries LibTorch's headers, flags and libraries. Only layers that need
 # torch types link it (PRIVATE), so its headers never reach the CLI or report TUs. LibTorch ships
 # its own fmt (v12) among its headers; it shadows Debian's libfmt there, so TUs that see torch
@@ -36,7 +55,7 @@ separate_arguments(_nnbench_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 add_library(nnbench_torch INTERFACE)
 target_include_directories(nnbench_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_compile_options(nnbench_torch INTERFACE ${_nnbench_torch_flags})
-target_compile_definitions(nnbench_torch INTERFACE FMT_HEADER_ONLY=1)
+target_compile_definitions(nnbench_torch INTERFACE FMT_HEADER_ONLY=1 ${_nnbench_torch_defs})
 # LibTorch's libraries export copies of libstdc++'s std::filesystem functions, built with the
 # wheel's older toolchain. An executable lists libstdc++ last among the libraries it needs, so its
 # calls bound to those copies, and with g++ 13 headers fs::remove_all crashed in them (seen on the

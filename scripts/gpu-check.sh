@@ -363,9 +363,11 @@ PY
     # Issue 27: the harness against workloads of known duration, on the device (a kernel spinning
     # on %globaltimer, timed by the host with a synchronisation and by CUDA events) and on the
     # host (a busy-wait); the errors against the truth and the harness's cost per sample.
+    # launch=held: behind a kernel that holds the stream until the spin is queued (the
+    # launch outside the region on both clocks); free: launched inside it, as before.
     nb_run calibration-device --include calibration --axis workload=device_spin \
-      --axis clock=host,cuda_event --axis duration_us=10,100,1000,10000 --warmup 5 \
-      --iterations 100 || status=1
+      --axis clock=host,cuda_event --axis duration_us=10,100,1000,10000 \
+      --axis launch=free,held --warmup 5 --iterations 100 || status=1
     nb_run calibration-host --include calibration --axis workload=busy_wait --axis clock=host \
       --axis duration_us=10,1000,10000 --warmup 5 --iterations 100 || status=1
     python3 - "${work}/results" >"${out}/calibration.txt" 2>&1 <<'PY'
@@ -516,6 +518,9 @@ PY
         "${subset}" == frameworks* || "${subset}" == fusion || "${subset}" == aotgraph ||
         "${subset}" == load ]]; then
     say "ctest unit+integration: not run in the ${subset} subset"
+  elif [[ -n "${GPU_CHECK_TARGETS:-}" ]]; then
+    # A trip that built only some targets has no test programs to run.
+    say "ctest unit+integration: not run (GPU_CHECK_TARGETS built only: ${GPU_CHECK_TARGETS})"
   elif ((left > 30)); then
     timeout "${left}" ctest --test-dir "${build}" -LE gpu -j "${jobs}" --output-on-failure \
       --timeout 240 >"${work}/logs/ctest-cpu.log" 2>&1 || status=1

@@ -16,9 +16,18 @@ Modes: `inference` and `train` time one call (a forward pass, or one training st
 after a first call reported apart (first_call_ms: with a compiler, the compilation) and warm-up
 calls that are not reported. `epoch` trains on real data (the first --train-limit images of
 Fashion-MNIST, normalised by their own mean and standard deviation, shuffled each epoch from
---seed), one epoch per sample (the first includes any compilation: no warm-up, which would
-change the weights), then reports the test accuracy (meta test_accuracy) on the first
---test-limit test images. Anything else goes to standard error.
+--seed), one epoch per sample, then reports the test accuracy and loss (meta test_accuracy,
+test_loss) on the first --test-limit test images. Before the first epoch, --warmup training
+steps run untimed on the model, whose weights, optimizer state and random generators are then
+put back (0: none; the first epoch then includes any compilation). A directory with
+validation-{images-idx3,labels-idx1}-ubyte files too (nnbench writes the split it uses) adds
+each epoch's validation accuracy and loss, untimed. The worker's own memory over the epochs and
+the test (peak_rss_bytes, rss_delta_bytes, rss_bytes) comes with the test figures.
+
+--handwritten NAME (epoch mode, workers that have hand-written models): train the hand-written
+twin of seed model NAME (nnbench_handwritten_<framework>.py) instead of the generated model, from
+the generated model's initial state (built with the same seed), for dsl_vs_native's `native`
+side. Anything else goes to standard error.
 """
 import argparse
 import gzip
@@ -62,6 +71,12 @@ def parse_args(description, extra=None):
     if extra:
         extra(parser)
     return parser.parse_args()
+
+
+def add_handwritten_argument(parser):
+    """--handwritten, for the workers that have hand-written twins of the seed models."""
+    parser.add_argument("--handwritten", choices=["simple_mlp", "cnn", "deep_mlp"],
+                        help="epoch mode: train the hand-written twin of this seed model")
 
 
 def load_module(path):
@@ -119,20 +134,78 @@ def measure(args, iteration, synchronize, check_first=None):
         emit({"sample_ns": time.perf_counter_ns() - start})
 
 
-def train_epochs(args, train_epoch, accuracy, data):
-    """epoch mode: one sample per epoch, then the test accuracy and each epoch's mean loss."""
+def train_epochs(args, train_epoch, evaluate, data):
+    """epoch mode: one sample per epoch (then the validation figures, untimed), then the test
+    figures and the memory this process used over the epochs and the test. evaluate(images,
+    labels) returns the accuracy, or (accuracy, mean loss)."""
     import numpy as np
+
+    def figures(images, labels):
+        result = evaluate(images, labels)
+        return (result[0], result[1]) if isinstance(result, tuple) else (result, None)
+
     rng = np.random.default_rng(args.seed)
-    losses = []
+    memory = MemoryWindow()
+    losses, validation_accuracy, validation_loss = [], [], []
     for _ in range(args.iterations):
         order = rng.permutation(len(data.train_labels))
         start = time.perf_counter_ns()
         losses.append(float(train_epoch(order)))
         emit({"sample_ns": time.perf_counter_ns() - start})
-    emit({"meta": {"test_accuracy": float(accuracy(data.test_images, data.test_labels)),
-                   "train_loss": losses[-1] if losses else float("nan"),
-                   "train_samples": int(len(data.train_labels)),
-                   "test_samples": int(len(data.test_labels))}})
+        if data.validation_labels is not None:
+            accuracy, loss = figures(data.validation_images, data.validation_labels)
+            validation_accuracy.append(float(accuracy))
+            validation_loss.append(float(loss))
+    test_accuracy, test_loss = figures(data.test_images, data.test_labels)
+    meta = {"test_accuracy": float(test_accuracy),
+            "train_loss": losses[-1] if losses else float("nan"),
+            "train_losses": losses,
+            "train_samples": int(len(data.train_labels)),
+            "test_samples": int(len(data.test_labels))}
+    if test_loss is not None:
+        meta["test_loss"] = float(test_loss)
+    if validation_accuracy:
+        meta.update(validation_accuracy=validation_accuracy, validation_loss=validation_loss,
+                    validation_samples=int(len(data.validation_labels)))
+    meta.update(memory.end())
+    emit({"meta": meta})
+
+
+class MemoryWindow:
+    """This process's memory from here to end(), as nnbench measures its own (core's
+    ProcessMemoryProbe): the kernel's RSS high-water mark reset at the start (where it allows
+    it), VmRSS and VmHWM of /proc/self/status."""
+
+    def __init__(self):
+        self.peak_reset = reset_peak_rss()
+        self.rss_at_start = read_status_bytes("VmRSS")
+
+    def end(self):
+        rss = read_status_bytes("VmRSS")
+        peak = max(read_status_bytes("VmHWM"), rss)
+        return {"peak_rss_bytes": peak, "rss_delta_bytes": rss - self.rss_at_start,
+                "rss_bytes": rss, "peak_rss_since_start": not self.peak_reset}
+
+
+def reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def read_status_bytes(key):
+    """A "<key>: N kB" line of /proc/self/status in bytes (0 where there is none)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def batches(order, batch):
@@ -141,7 +214,8 @@ def batches(order, batch):
 
 
 class Data:
-    """Fashion-MNIST (or any MNIST-format set): float32 (N, 1, 28, 28) normalised, int64 labels."""
+    """Fashion-MNIST (or any MNIST-format set): float32 (N, 1, 28, 28) normalised, int64 labels.
+    A validation part where the directory has one (validation-*-ubyte), else None."""
 
     def __init__(self, directory, train_limit, test_limit):
         import numpy as np
@@ -164,6 +238,12 @@ class Data:
         self.train_images, self.test_images = normalise(train_images), normalise(test_images)
         self.train_labels = train_labels.astype(np.int64)
         self.test_labels = test_labels.astype(np.int64)
+        self.validation_images = self.validation_labels = None
+        if os.path.exists(os.path.join(directory, "validation-labels-idx1-ubyte")):
+            self.validation_images = normalise(
+                read_idx(find_idx(directory, "validation-images-idx3-ubyte"), 3))
+            self.validation_labels = read_idx(
+                find_idx(directory, "validation-labels-idx1-ubyte"), 1).astype(np.int64)
 
 
 def find_idx(directory, stem):

@@ -236,6 +236,39 @@ def breakdown(plots: Plots, scenarios):
                    f"{benchmark}: training step memory (stacked) and inference peak")
 
 
+def memory_ratio(plots: Plots, scenarios):
+    """Inference memory (parameters + a no-grad forward's peak) against the training step's
+    (parameters + the step's peak) per variant, with training / inference written over each pair: NeuralLayers' "training overhead,
+    typically 2-3x inference" as a figure."""
+    by_benchmark = collections.defaultdict(list)
+    for benchmark, variant, _labels, m in scenarios:
+        if all(key in m for key in ("inference_peak_bytes", "training_step_peak_bytes",
+                                    "parameter_bytes")):
+            by_benchmark[benchmark].append((variant, m))
+    for benchmark, rows in sorted(by_benchmark.items()):
+        names = ["/".join(str(v) for v in variant.values()) for variant, _ in rows]
+        # Both with the parameters they hold: each peak is measured above its start.
+        inference = [(m["parameter_bytes"]["value"] + m["inference_peak_bytes"]["value"]) / 2**20
+                     for _, m in rows]
+        training = [(m["parameter_bytes"]["value"] + m["training_step_peak_bytes"]["value"]) / 2**20
+                    for _, m in rows]
+        fig, ax = plt.subplots(figsize=(max(6.4, 0.6 * len(rows) + 2), 4.5))
+        positions = list(range(len(rows)))
+        ax.bar([p - 0.2 for p in positions], inference, 0.4,
+               label="inference (parameters + forward peak)")
+        ax.bar([p + 0.2 for p in positions], training, 0.4,
+               label="training step (parameters + step peak)")
+        for p, low, high in zip(positions, inference, training):
+            if low > 0:
+                ax.annotate(f"{high / low:.1f}x", (p, max(low, high)), ha="center", va="bottom",
+                            fontsize=8)
+        ax.margins(y=0.12)  # room for the ratios under the title
+        label_variant_bars(ax, positions, names,
+                           f"{benchmark}: training vs inference memory (ratio above)")
+        plots.save(fig, file_name("memory_ratio", benchmark),
+                   f"{benchmark}: training step peak vs inference peak, with their ratio")
+
+
 def scaling(plots: Plots, scenarios):
     """Throughput, latency and peak memory against parameter count, log-log, with slopes."""
     lines = collections.defaultdict(lambda: collections.defaultdict(list))
@@ -295,6 +328,7 @@ def main() -> int:
         throughput_and_latency(plots, scenarios)
         memory(plots, scenarios)
         breakdown(plots, scenarios)
+        memory_ratio(plots, scenarios)
         scaling(plots, scenarios)
         plots.out.mkdir(parents=True, exist_ok=True)
         (plots.out / "index.json").write_text(json.dumps(plots.index, indent=2) + "\n")

@@ -50,7 +50,7 @@ TEST(BadInput, BadAxisValue_NamesAxisAndValue) {
   expect_rejected(
       tmp, "run --enable-mock --include mock --axis mode=turbo",
       "nnbench: error: benchmark 'mock': axis 'mode': value 'turbo' is not allowed; expected "
-      "one of: eager, graph");
+      "one of: eager, graph, compiled, kernelized");
   expect_rejected(
       tmp, "run --enable-mock --include mock --axis batchsize=1",
       "nnbench: error: --axis 'batchsize': no selected benchmark has this axis; did you mean "

@@ -25,6 +25,19 @@ TEST(CompileCommand, PrintsTheSummaryWithTotals) {
   EXPECT_NE(r.out.find("225,034"), std::string::npos) << r.out;
 }
 
+TEST(CompileCommand, VitB16_SummaryTotalsTorchvisionsParameterCount) {
+  TempDir tmp;
+  const auto r = run_nnbench("compile " + model("vit_b_16"), tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::size_t total = r.out.find("\ntotal ");
+  ASSERT_NE(total, std::string::npos) << r.out;
+  const std::string total_line = r.out.substr(total + 1, r.out.find('\n', total + 1) - total - 1);
+  // torchvision's vit_b_16 (and the zoo's): 86,567,656 parameters, 17.56 G multiply-accumulates.
+  EXPECT_NE(total_line.find(" (1000) "), std::string::npos) << total_line;
+  EXPECT_NE(total_line.find(" 86,567,656 "), std::string::npos) << total_line;
+  EXPECT_NE(total_line.find(" 17,563,828,224 "), std::string::npos) << total_line;
+}
+
 TEST(CompileCommand, EmitsJsonIrToAFile) {
   TempDir tmp;
   const auto out = tmp.path() / "cnn.json";

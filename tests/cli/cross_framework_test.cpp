@@ -108,6 +108,30 @@ TEST(CrossFramework, FourBackends_Inference_SameModel_OneHarness) {
   EXPECT_EQ(runs.at("keras")["labels"]["framework"].get<std::string>().rfind("keras 3.", 0), 0U);
 }
 
+// models/vit_b_16.nn (the name vit_b_16 is the zoo's native model), the emitted Flax and Keras
+// code, at batch 1 on the CPU: each framework builds torchvision's 86,567,656 parameters and
+// classifies. One timed call each; most of the time is the frameworks' start-up and compilation.
+TEST(CrossFramework, VitB16_RunsInJaxAndKeras_WithTorchvisionsParameterCount) {
+  NNBENCH_REQUIRE_PYTHON_MODULES("jax, flax, optax, keras, tensorflow");
+  TempDir tmp;
+  const auto out = tmp.path() / "out";
+  const auto r = run_nnbench("run --suite cross-framework --backends jax,keras --axis model='" +
+                                 std::string(NNBENCH_SOURCE_DIR) +
+                                 "/models/vit_b_16.nn' --axis mode=inference --axis batch_size=1 "
+                                 "--warmup 0 --iterations 1 --quiet --no-history --output-dir '" +
+                                 out.string() + "'",
+                             tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto runs = scenarios(out);
+  ASSERT_EQ(runs.size(), 2U);
+  for (const auto& [backend, s] : runs) {
+    ASSERT_EQ(s["status"], "ok") << backend << ": " << s["reason"];
+    EXPECT_EQ(s["labels"]["model"], "VitB16") << backend;
+    EXPECT_EQ(s["measurements"]["parameter_count"]["value"].get<double>(), 86567656.0) << backend;
+    EXPECT_EQ(s["measurements"]["latency_ms"]["count"].get<int>(), 1) << backend;
+  }
+}
+
 TEST(CrossFramework, FourBackends_OneEpochOnFashionMnist_AccuraciesWithin002) {
   NNBENCH_REQUIRE_PYTHON_MODULES("jax, flax, optax, keras, tensorflow");
   TempDir tmp;

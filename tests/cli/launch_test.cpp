@@ -42,6 +42,17 @@ TEST(Launch, EveryWorkerGetsTorchrunsEnvironment) {
   EXPECT_NE(r.err.find("[rank 4] said by 4"), std::string::npos) << r.err;
 }
 
+TEST(Launch, TorchrunsUnderscoreSpellings_AreAccepted) {
+  TempDir tmp;
+  const auto r = run_nnbench(
+      "launch --nproc_per_node 2 --nnodes 2 --node_rank 1 --master_addr 10.1.2.3 --master_port "
+      "29512 -- sh -c 'echo \"$RANK $WORLD_SIZE $MASTER_PORT\" > \"" +
+          tmp.path().string() + "/rank$RANK\"'",
+      tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(tmp.path() / "rank3"), "3 4 29512\n");
+}
+
 TEST(Launch, AFailingRank_StopsTheOthers_AndNamesItsMessage) {
   TempDir tmp;
   const auto start = std::chrono::steady_clock::now();

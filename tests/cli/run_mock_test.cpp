@@ -126,3 +126,39 @@ TEST(RunConfigFile, AppliesItsSettings_AndFlagsOverrideThem) {
 
 }  // namespace
 }  // namespace nnbench
+
+namespace nnbench {
+namespace {
+
+TEST(RunMockConsole, ColorAlways_ColoursTheLog_NeverAndNoColorDoNot) {
+  testing::TempDir tmp;
+  const std::string run =
+      "run --enable-mock --include mock --iterations 2 --warmup 0 --output-dir '" +
+      (tmp.path() / "results").string() + "' ";
+  const auto always = testing::run_nnbench(run + "--color always", tmp.path());
+  ASSERT_EQ(always.exit_code, 0) << always.err;
+  EXPECT_NE(always.err.find("\x1b["), std::string::npos) << always.err;
+  const auto never = testing::run_nnbench(run + "--color never", tmp.path());
+  ASSERT_EQ(never.exit_code, 0) << never.err;
+  EXPECT_EQ(never.err.find("\x1b["), std::string::npos) << never.err;
+  const auto bad = testing::run_nnbench(run + "--color sometimes", tmp.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("auto, always or never"), std::string::npos) << bad.err;
+}
+
+TEST(RunMockConsole, LogLevelError_HidesInfoLines_AndBadLevelIsExit2) {
+  testing::TempDir tmp;
+  const std::string run =
+      "run --enable-mock --include mock --iterations 2 --warmup 0 --output-dir '" +
+      (tmp.path() / "results").string() + "' ";
+  const auto info = testing::run_nnbench(run, tmp.path());
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.err.find("info: run "), std::string::npos) << info.err;
+  const auto quiet = testing::run_nnbench(run + "--log-level ERROR", tmp.path());
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("info: run "), std::string::npos) << quiet.err;
+  EXPECT_EQ(testing::run_nnbench(run + "--log-level loud", tmp.path()).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace nnbench

@@ -51,6 +51,24 @@ TEST(RunVariant, RecordsLatencyThroughputAndMemory_WhenTheBenchmarkSucceeds) {
   EXPECT_EQ(bench.teardown_calls, 1);
 }
 
+TEST(RunVariant, ReportsTheBenchmarksHostMemoryProbe_WhenItSetsOne) {
+  // A benchmark whose work ran in a worker process hands over that process's memory figures.
+  LambdaBenchmark bench;
+  bench.setup_fn = [](State& s) {
+    s.set_host_memory_probe(std::make_unique<ReportedMemoryProbe>(
+        std::vector<MemoryFigure>{{"peak_rss_bytes", 123456789}, {"rss_delta_bytes", -4096}},
+        "worker"));
+  };
+  const Result r = run_variant(bench, "worker_bench", Variant{}, small_config());
+  ASSERT_EQ(r.status, ResultStatus::Ok) << r.reason;
+  int peaks = 0;
+  for (const Metric& m : r.metrics) peaks += m.name == "peak_rss_bytes" ? 1 : 0;
+  EXPECT_EQ(peaks, 1);  // the worker's, not this process's as well
+  EXPECT_DOUBLE_EQ(r.find_metric("peak_rss_bytes")->value, 123456789.0);
+  EXPECT_DOUBLE_EQ(r.find_metric("rss_delta_bytes")->value, -4096.0);
+  EXPECT_EQ(r.find_metric("rss_bytes"), nullptr);
+}
+
 TEST(ExecutePlan, IsolatesAFailingVariant_AndGoesOn) {
   Registry registry;
   LambdaBenchmark* instance = nullptr;

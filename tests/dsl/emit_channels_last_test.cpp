@@ -38,6 +38,11 @@ ir::Network channels_last_kinds() {
       .front();
 }
 
+ir::Network vision_transformer_kinds() {
+  return compile_file(std::string(NNBENCH_TEST_DATA_DIR) + "/models/vision_transformer_kinds.nn")
+      .front();
+}
+
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
@@ -95,6 +100,37 @@ TEST(KerasEmit, Mlp_NeedsNoTranspose_AndTrainsOnLogits) {
       << text;
 }
 
+TEST(ChannelsLastEmit, VisionTransformer_CutsPatchesChannelsLast_WithoutATransposeBack) {
+  const ir::Network net = vision_transformer_kinds();
+  const std::string jax = emit_jax(net);
+  EXPECT_EQ(count(jax, "jnp.transpose("), 1U) << "only the input, to channels-last\n" << jax;
+  EXPECT_NE(jax.find("x = x.reshape((x.shape[0], 4, 16))"), std::string::npos) << jax;
+  EXPECT_NE(jax.find("class_token_1 = self.param(\"class_token_1\", nn.initializers.zeros"),
+            std::string::npos)
+      << jax;
+  EXPECT_NE(jax.find("x = x + self.param(\"position_embedding_1\", nn.initializers.normal(0.02), "
+                     "(1, 5, 16))"),
+            std::string::npos)
+      << jax;
+  EXPECT_NE(jax.find("nn.MultiHeadDotProductAttention(num_heads=4, qkv_features=16, "
+                     "out_features=16, broadcast_dropout=False, dropout_rate=0.1"),
+            std::string::npos)
+      << jax;
+  EXPECT_NE(jax.find("x = x[:, 0]"), std::string::npos) << jax;
+  const std::string keras = emit_keras(net);
+  EXPECT_EQ(count(keras, "ops.transpose("), 1U) << keras;
+  EXPECT_NE(keras.find("x = layers.Reshape((4, 16))(x)"), std::string::npos) << keras;
+  EXPECT_NE(keras.find("class ClassToken(layers.Layer):"), std::string::npos) << keras;
+  EXPECT_NE(keras.find("x = PositionEmbedding(0.02, name=\"position_embedding_1\")(x)"),
+            std::string::npos)
+      << keras;
+  EXPECT_NE(keras.find("layers.MultiHeadAttention(num_heads=4, key_dim=4, dropout=0.1"),
+            std::string::npos)
+      << keras;
+  // The helper layer classes appear only in files that use them.
+  EXPECT_EQ(emit_keras(model("cnn")).find("class ClassToken"), std::string::npos);
+}
+
 TEST(ChannelsLastEmit, BatchNormMomentum_IsTheRunningValuesWeight) {
   const ir::Network net = compile_ok(testing::network_text(
       "(4, 4, 3)", "    BatchNormalization(momentum=0.25)\n    Flatten()\n    Output(2)"));
@@ -140,10 +176,10 @@ TEST(ChannelsLastEmit, LayerWithoutTranslation_IsOneErrorNamingIt) {
   }
 }
 
-// The networks both back ends translate: models/*.nn but the transformer, and the test model
-// with every supported kind.
+// The networks both back ends translate: the small models/*.nn but the transformer, and the
+// test models with every supported kind (vit_b_16 runs through the cross-framework suite).
 std::vector<ir::Network> translatable_networks() {
-  std::vector<ir::Network> networks{channels_last_kinds()};
+  std::vector<ir::Network> networks{channels_last_kinds(), vision_transformer_kinds()};
   for (const char* name : {"simple_mlp", "cnn", "deep_mlp", "resnet_small"}) {
     networks.push_back(model(name));
   }
@@ -184,24 +220,28 @@ TEST(KerasEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithKeras) {
 }
 
 // With the PyTorch module's weights (and non-trivial batch-norm statistics) copied in, the Flax
-// and Keras modules give PyTorch's inference outputs within 1e-4 (fp32).
+// and Keras modules give PyTorch's inference outputs within 1e-4 (fp32). One Python process
+// checks every network.
 TEST(ChannelsLastEmit, JaxAndKeras_ComputeThePytorchFunction_OnTheSameWeights) {
   NNBENCH_REQUIRE_PYTHON_MODULES("torch, jax, flax, optax, keras, tensorflow");
   ScratchDir dir("same_function");
-  for (const ir::Network& net :
-       {channels_last_kinds(), model("cnn"), model("resnet_small"), model("simple_mlp")}) {
-    SCOPED_TRACE(net.name);
+  const std::vector<ir::Network> networks{channels_last_kinds(), vision_transformer_kinds(),
+                                          model("cnn"), model("resnet_small"), model("simple_mlp")};
+  std::string command = std::string(NNBENCH_PYTHON_EXE) + " " + NNBENCH_SOURCE_DIR +
+                        "/tests/dsl/same_function_check.py";
+  for (const ir::Network& net : networks) {
     const fs::path base = dir.path() / net.name;
     std::ofstream(base.string() + "_pytorch.py") << emit_pytorch(net);
     std::ofstream(base.string() + "_jax.py") << emit_jax(net);
     std::ofstream(base.string() + "_keras.py") << emit_keras(net);
-    const python_run::CommandResult run =
-        run_command(std::string(NNBENCH_PYTHON_EXE) + " " + NNBENCH_SOURCE_DIR +
-                    "/tests/dsl/same_function_check.py " + base.string() + "_pytorch.py " +
-                    base.string() + "_jax.py " + base.string() + "_keras.py " + net.name);
-    EXPECT_EQ(run.exit_code, 0) << run.output;
-    EXPECT_NE(run.output.find("jax: max abs diff"), std::string::npos) << run.output;
-    EXPECT_NE(run.output.find("keras: max abs diff"), std::string::npos) << run.output;
+    command += " " + base.string() + "_pytorch.py " + base.string() + "_jax.py " + base.string() +
+               "_keras.py " + net.name;
+  }
+  const python_run::CommandResult run = run_command(command);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  for (const ir::Network& net : networks) {
+    EXPECT_NE(run.output.find(net.name + " jax: max abs diff"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(net.name + " keras: max abs diff"), std::string::npos) << run.output;
   }
 }
 

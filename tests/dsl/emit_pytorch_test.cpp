@@ -1,6 +1,8 @@
 // `--emit pytorch`: the emitted module mirrors the IR (folded activation, explicit padding,
-// loss input), and, run under the project's Python PyTorch, prints the IR's parameter count
-// and output shape for every model in models/ and a network covering most layer kinds.
+// loss input, the vision transformer's token layers), and, run under the project's Python
+// PyTorch, prints the IR's parameter count and output shape for a network covering most layer
+// kinds and every model in models/ (vit_b_16, torchvision's 86,567,656 parameters, on one image
+// without a training step).
 #include "nnbench/dsl/emit_pytorch.hpp"
 
 #include <gtest/gtest.h>
@@ -99,6 +101,28 @@ TEST(PytorchEmit, PadsExplicitly_WhenSamePaddingIsAsymmetric) {
       << text;
 }
 
+TEST(PytorchEmit, VisionTransformerLayers_AreHelperModulesInLayerOrder) {
+  const std::string text = emit_pytorch(compile_ok(
+      network_text("(8, 8, 3)",
+                   "    Conv2D(4, (4, 4), strides=4)\n    PatchesToSequence()\n    ClassToken()\n"
+                   "    PositionEmbedding()\n    SelectToken(0)")));
+  // torchvision's _process_input: reshape to (N, C, H*W), then permute to (N, H*W, C).
+  EXPECT_NE(text.find("        x = x.reshape(x.shape[0], 4, 4)\n        x = x.permute(0, 2, 1)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("class _ClassToken(nn.Module):"), std::string::npos) << text;
+  EXPECT_NE(text.find("self.class_token_1 = _ClassToken(4)"), std::string::npos) << text;
+  EXPECT_NE(text.find("self.position_embedding_1 = _PositionEmbedding(5, 4, std=0.02)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("x = x.select(1, 0)"), std::string::npos) << text;
+  // Only files that use them define the helper classes.
+  EXPECT_EQ(emit_pytorch(compile_ok(network_text("(6,)", "    Output(3)"))).find("_ClassToken"),
+            std::string::npos);
+}
+
+constexpr std::int64_t kLargeModelParameters = 50'000'000;
+
 TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("nnbench_emit_pytorch_" + std::to_string(getpid()));
@@ -111,7 +135,10 @@ TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
        std::filesystem::directory_iterator(std::filesystem::path(NNBENCH_SOURCE_DIR) / "models")) {
     if (entry.path().extension() != ".nn") continue;
     ++model_files;
-    for (ir::Network& n : compile_file(entry.path().string())) networks.push_back(n);
+    for (ir::Network& n : compile_file(entry.path().string())) {
+      // vit_b_16's self-check (a training step of 86 M parameters) is left to the test below.
+      if (n.total_params <= kLargeModelParameters) networks.push_back(n);
+    }
   }
   EXPECT_GE(model_files, 5);
   std::string command = std::string(NNBENCH_PYTHON_EXE) + " " + (dir / "driver.py").string();
@@ -133,6 +160,31 @@ TEST(PytorchEmit, RunsAndPrintsIrParameterCount_WhenExecutedWithPytorch) {
     EXPECT_NE(line_value(out, "loss"), "") << run.output;
   }
   std::filesystem::remove_all(dir);
+}
+
+// models/vit_b_16.nn's PyTorch module, built and run on one image without autograd: torchvision's
+// 86,567,656 parameters and 1000 outputs.
+TEST(PytorchEmit, VitB16_HasTorchvisionsParameterCount_WhenExecutedWithPytorch) {
+  const ir::Network net = compile_file(std::string(NNBENCH_SOURCE_DIR) + "/models/vit_b_16.nn")[0];
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nnbench_emit_vit_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "vit.py") << emit_pytorch(net);
+  std::ofstream(dir / "check.py")
+      << "import runpy, sys, torch\n"
+         "module = runpy.run_path(sys.argv[1])\n"
+         "model = module[\"VitB16\"]().eval()\n"
+         "print(f\"parameters: {sum(p.numel() for p in model.parameters())}\")\n"
+         "with torch.no_grad():\n"
+         "    print(f\"inference: {tuple(model.predict(module['example_input'](1)).shape)}\")\n";
+  const python_run::CommandResult run =
+      run_command(std::string(NNBENCH_PYTHON_EXE) + " " + (dir / "check.py").string() + " " +
+                  (dir / "vit.py").string());
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(line_value(run.output, "parameters"), "86567656") << run.output;
+  EXPECT_EQ(line_value(run.output, "parameters"), std::to_string(net.total_params));
+  EXPECT_EQ(line_value(run.output, "inference"), "(1, 1000)") << run.output;
 }
 
 }  // namespace

@@ -80,6 +80,20 @@ TEST(Models, Resnet50_HasTorchvisionsShape_LessTheProjectionBatchNorms) {
   EXPECT_EQ(n.output_shape, (ir::Shape{1000}));
 }
 
+TEST(Models, VitB16_HasTorchvisionsShapeAndParameterCount) {
+  const ir::Network n = load("vit_b_16.nn");
+  const auto [residuals, projections] = residuals_and_projections(n);
+  EXPECT_EQ(residuals, 24);  // 12 encoder blocks: attention and MLP
+  EXPECT_EQ(projections, 0);
+  EXPECT_EQ(n.input_shape, (ir::Shape{3, 224, 224}));
+  EXPECT_EQ(n.layers[1].output_shape, (ir::Shape{196, 768}));  // 14 x 14 patches
+  EXPECT_EQ(n.layers[2].output_shape, (ir::Shape{197, 768}));  // the class token first
+  EXPECT_EQ(n.layers[3].param_count, 197 * 768);               // pos_embedding
+  EXPECT_EQ(n.total_params, 86567656);                         // torchvision's vit_b_16
+  EXPECT_EQ(n.total_macs, 17563828224);                        // torchvision's 17.56 G
+  EXPECT_EQ(n.output_shape, (ir::Shape{1000}));
+}
+
 TEST(Models, TransformerSmallTakesTokens_WhenCompiled) {
   const ir::Network n = load("transformer_small.nn");
   EXPECT_EQ(n.input_dtype, ir::InputDType::kInt64);

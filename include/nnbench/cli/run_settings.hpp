@@ -21,7 +21,13 @@ namespace nnbench::cli {
 
 // Everything one `nnbench run` is asked to do.
 struct RunRequest {
-  RunConfig config;
+  // The CLI's device default is "auto" (cuda when a GPU is present, else cpu), resolved by
+  // finish_request; the library's RunConfig keeps "cpu".
+  RunConfig config = [] {
+    RunConfig c;
+    c.device = "auto";
+    return c;
+  }();
   std::string config_file;  // --config
   int threads = 0;          // LibTorch intra-op threads; 0: LibTorch's default
   bool quiet = false;
@@ -35,6 +41,17 @@ struct RunRequest {
   std::vector<std::string> command_line;
   std::string resume;    // --resume DIR: an interrupted run's directory
   bool isolate = false;  // --isolate: each variant in a child process
+  // --log-level: the console's least severe message (debug, info, warning, error, critical).
+  std::string log_level = "info";
+  // --color auto|always|never: the console's colours; auto: on a terminal unless NO_COLOR is set.
+  std::string color = "auto";
+  std::string device_requested;  // --device as given ("auto" unless set), before resolution
+  // --compat SEED (seed_compat.hpp): the seed profile whose output files the run also writes,
+  // the seed outputs its flags asked for (--report, --json), and the seed spellings that the
+  // command line was translated from, as recorded.
+  std::string compat;
+  std::vector<std::string> seed_outputs;
+  std::vector<std::string> compat_aliases;
   // Internal: this process is an --isolate child that runs one variant and writes its result.
   std::string variant_child_benchmark, variant_child_name, variant_child_result;
 };

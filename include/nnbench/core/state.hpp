@@ -67,6 +67,13 @@ class State {
   // Extra memory probes (e.g. the CUDA caching allocator), begun after setup().
   void add_memory_probe(std::unique_ptr<MemoryProbe> probe);
   std::vector<std::unique_ptr<MemoryProbe>>& memory_probes() { return memory_probes_; }
+  // The probe of the variant's host memory (peak_rss_bytes, rss_delta_bytes, rss_bytes): this
+  // process's unless a benchmark whose work runs in another process (a framework's worker) sets,
+  // in setup(), one that reports that process's figures. Null: this process's.
+  void set_host_memory_probe(std::unique_ptr<MemoryProbe> probe) {
+    host_memory_probe_ = std::move(probe);
+  }
+  MemoryProbe* host_memory_probe() { return host_memory_probe_.get(); }
 
   // Work done by one run_once() call; the runner derives rates from them.
   void set_items_per_iteration(double items, std::string unit = "samples");
@@ -114,6 +121,7 @@ class State {
   OptionValues options_;
   std::unique_ptr<Timer> timer_;
   std::vector<std::unique_ptr<MemoryProbe>> memory_probes_;
+  std::unique_ptr<MemoryProbe> host_memory_probe_;
   std::function<void()> before_sample_;
   double items_per_iteration_ = 0, bytes_per_iteration_ = 0, flops_per_iteration_ = 0;
   std::string items_unit_ = "samples";

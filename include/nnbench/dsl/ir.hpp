@@ -49,6 +49,11 @@ enum class LayerKind {
   kReshape,
   kPermute,
   kResidual,  // output = projection(input) + body(input); body in Layer::body
+  // The vision-transformer (torchvision ViT) token layers, on batch_first sequences.
+  kPatchesToSequence,  // (C, H, W) -> (H*W, C)
+  kClassToken,         // (L, D) -> (L+1, D): a learned token put first
+  kPositionEmbedding,  // (L, D) -> (L, D): a learned (L, D) added
+  kSelectToken,        // (L, D) -> (D): one token's features
 };
 
 enum class ActivationKind {
@@ -204,10 +209,34 @@ struct ResidualAttrs {
   bool projection_bias = true;
 };
 
+// PatchesToSequence: an image's positions become the tokens of a sequence, its channels their
+// features, row by row: x.flatten(2).transpose(1, 2) (torchvision ViT's _process_input).
+struct PatchesAttrs {
+  std::int64_t channels = 0;
+  std::int64_t patches = 0;  // H * W
+};
+
+// ClassToken: a learned (1, 1, features) parameter, zeros at first (torchvision's class_token),
+// expanded over the batch and concatenated before the sequence's first token.
+// PositionEmbedding: a learned (1, length, features) parameter drawn from N(0, init_stddev)
+// (torchvision's pos_embedding, std 0.02), added to the sequence.
+struct TokenAttrs {
+  std::int64_t length = 0;  // of the input sequence
+  std::int64_t features = 0;
+  double init_stddev = 0.02;  // PositionEmbedding's; 0 for ClassToken (zeros)
+};
+
+// SelectToken: the features of token `index` (0-based): x.select(1, index), torchvision's
+// x[:, 0] for the class token.
+struct SelectTokenAttrs {
+  std::int64_t index = 0;
+};
+
 using LayerAttrs =
     std::variant<DenseAttrs, DropoutAttrs, FlattenAttrs, ConvAttrs, PoolAttrs, GlobalPoolAttrs,
                  NormAttrs, EmbeddingAttrs, RecurrentAttrs, AttentionAttrs, TransformerAttrs,
-                 ActivationAttrs, ReshapeAttrs, PermuteAttrs, ResidualAttrs>;
+                 ActivationAttrs, ReshapeAttrs, PermuteAttrs, ResidualAttrs, PatchesAttrs,
+                 TokenAttrs, SelectTokenAttrs>;
 
 struct Layer {
   LayerKind kind = LayerKind::kDense;

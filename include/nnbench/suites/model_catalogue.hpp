@@ -62,6 +62,11 @@ std::filesystem::path shipped_models_dir();
 // Throws InputError naming the closest known model for an unknown name, or the missing file.
 ModelSource resolve_model(const std::string& name_or_path);
 
+// The same, for a benchmark that runs models of `kinds`: a bare name whose first meaning is of
+// another kind but which also names a file in models/ of one of `kinds` is that file ("resnet50"
+// in a benchmark that runs only language files: models/resnet50.nn). Otherwise as above.
+ModelSource resolve_model(const std::string& name_or_path, const std::vector<ModelKind>& kinds);
+
 // Every bare name the catalogue knows, for listings and suggestions.
 std::vector<std::string> catalogue_model_names();
 

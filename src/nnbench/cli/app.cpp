@@ -11,6 +11,7 @@
 
 #include "nnbench/cli/commands.hpp"
 #include "nnbench/cli/config_file.hpp"
+#include "nnbench/cli/seed_compat.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/report/run_journal.hpp"
 
@@ -110,6 +111,7 @@ RunRequest merge_run_request(const RunFlags& flags, const std::vector<std::strin
   if (!request.resume.empty()) return resumed_request(request, flags_given);
   finish_request(request, given);
   request.command_line = argv;
+  request.compat_aliases = translate_seed_arguments(argv).aliases;
   return request;
 }
 
@@ -255,14 +257,17 @@ Action add_launch_command(CLI::App& app, LaunchCommandOptions& options) {
       "start the worker processes of one node of a distributed job, with torchrun's environment "
       "(RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT): nnbench launch "
       "--nproc-per-node N -- COMMAND...");
-  launch->add_option("--nproc-per-node", plan.nproc_per_node, "workers on this node")
+  launch
+      ->add_option("--nproc-per-node,--nproc_per_node", plan.nproc_per_node, "workers on this node")
       ->capture_default_str();
   launch->add_option("--nnodes", plan.nnodes, "nodes in the job")->capture_default_str();
-  launch->add_option("--node-rank", plan.node_rank, "this node's rank, 0..nnodes-1")
+  launch->add_option("--node-rank,--node_rank", plan.node_rank, "this node's rank, 0..nnodes-1")
       ->capture_default_str();
-  launch->add_option("--master-addr", plan.master_addr, "address of rank 0's node")
+  launch->add_option("--master-addr,--master_addr", plan.master_addr, "address of rank 0's node")
       ->capture_default_str();
-  launch->add_option("--master-port", plan.master_port, "port of rank 0's rendezvous store")
+  launch
+      ->add_option("--master-port,--master_port", plan.master_port,
+                   "port of rank 0's rendezvous store")
       ->capture_default_str();
   launch
       ->add_option("--timeout", plan.timeout_s,
@@ -282,8 +287,9 @@ RunRequest parse_run_command_line(const std::vector<std::string>& argv) {
   app.require_subcommand(1);
   RunFlags flags;
   add_run_command(app, flags);
+  const std::vector<std::string> translated = translate_seed_arguments(argv).argv;
   std::vector<const char*> pointers;
-  for (const std::string& argument : argv) pointers.push_back(argument.c_str());
+  for (const std::string& argument : translated) pointers.push_back(argument.c_str());
   try {
     app.parse(static_cast<int>(pointers.size()), pointers.data());
   } catch (const CLI::ParseError& e) {
@@ -315,8 +321,20 @@ int run_app(int argc, char** argv) {
                                     add_compile_command(app, compile_options),
                                     add_launch_command(app, launch_options)};
 
+  // A seed system's spellings (seed_compat.hpp) become nnbench's before CLI11 sees them; the
+  // recorded command line stays as typed.
+  const std::vector<std::string> command_line(argv, argv + argc);
+  std::vector<std::string> translated;
   try {
-    app.parse(argc, argv);
+    translated = translate_seed_arguments(command_line).argv;
+  } catch (const InputError& e) {
+    fmt::print(stderr, "nnbench: error: {}\n", e.what());
+    return kExitBadInput;
+  }
+  std::vector<char*> pointers;
+  for (std::string& argument : translated) pointers.push_back(argument.data());
+  try {
+    app.parse(static_cast<int>(pointers.size()), pointers.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -329,7 +347,6 @@ int run_app(int argc, char** argv) {
     fmt::print(stderr, "nnbench: error: {} (see nnbench --help)\n", message);
     return kExitBadInput;
   }
-  const std::vector<std::string> command_line(argv, argv + argc);
   for (const Action& action : actions) {
     const int code = action(command_line);
     if (code >= 0) return code;

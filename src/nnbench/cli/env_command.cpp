@@ -1,4 +1,6 @@
 // `nnbench env`: the environment block a run records, printed for a quick look.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "nnbench/cli/commands.hpp"
@@ -21,8 +23,12 @@ int env_command() {
   fmt::print("nnbench     {} (git {}{})\n", env.nnbench_version,
              env.git_commit.empty() ? "unknown" : env.git_commit.substr(0, 12),
              env.git_dirty ? ", dirty" : "");
-  for (const auto& [name, version] : env.software) fmt::print("{:<12}{}\n", name, version);
-  for (const auto& [name, count] : env.threads) fmt::print("{:<12}{}\n", name, count);
+  // Names longer than the first column keep one space before their value.
+  std::size_t width = 12;
+  for (const auto& [name, value] : env.software) width = std::max(width, name.size() + 1);
+  for (const auto& [name, value] : env.threads) width = std::max(width, name.size() + 1);
+  for (const auto& [name, version] : env.software) fmt::print("{:<{}}{}\n", name, width, version);
+  for (const auto& [name, count] : env.threads) fmt::print("{:<{}}{}\n", name, width, count);
   for (const GpuInfo& gpu : env.gpus) {
     fmt::print("gpu {}       {} ({:.1f} GiB, sm {})\n", gpu.index, gpu.name,
                static_cast<double>(gpu.memory_total_bytes) / (1 << 30), gpu.compute_capability);

@@ -3,6 +3,7 @@
 // atomically at the end, and the directory is renamed to its final name only when they are
 // complete. `--resume DIR` finishes an interrupted run; `--isolate` runs each variant in a child
 // process.
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "nnbench/cli/isolated_variant.hpp"
 #include "nnbench/cli/run_console.hpp"
 #include "nnbench/cli/run_settings.hpp"
+#include "nnbench/cli/seed_compat.hpp"
 #include "nnbench/cli/stop_signals.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/host_allocator.hpp"
@@ -23,6 +25,7 @@
 #include "nnbench/report/history_db.hpp"
 #include "nnbench/report/output_directory.hpp"
 #include "nnbench/report/run_journal.hpp"
+#include "nnbench/report/seed_layout.hpp"
 #include "nnbench/report/writer.hpp"
 
 namespace nnbench::cli {
@@ -100,16 +103,31 @@ RunInfo make_run_info(const RunRequest& request, const std::string& host_allocat
   return run_info;
 }
 
+// --color: always and never as said; auto colours a terminal unless NO_COLOR is set to
+// anything non-empty (no-color.org).
+spdlog::color_mode color_mode(const std::string& color) {
+  if (color == "always") return spdlog::color_mode::always;
+  if (color == "never") return spdlog::color_mode::never;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') return spdlog::color_mode::never;
+  return spdlog::color_mode::automatic;
+}
+
 // Progress on standard error, and the run's log in run.log (appended to on --resume).
 struct RunLog {
-  RunLog(const fs::path& dir, bool quiet)
-      : console(std::make_shared<spdlog::sinks::stderr_color_sink_mt>()),
+  // `log_level`: --log-level (debug, info, warning, error, critical); --quiet shows warnings and
+  // worse at most. run.log gets info and worse, or debug when asked.
+  RunLog(const fs::path& dir, bool quiet, const std::string& log_level, const std::string& color)
+      : console(std::make_shared<spdlog::sinks::stderr_color_sink_mt>(color_mode(color))),
         file(std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "run.log").string())),
         log("nnbench", {console, file}) {
-    console->set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+    const spdlog::level::level_enum level =
+        spdlog::level::from_str(log_level == "warning" ? "warn" : log_level);
+    console->set_level(quiet ? std::max(level, spdlog::level::warn) : level);
     console->set_pattern("%^%l%$: %v");
     file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-    log.set_level(spdlog::level::info);
+    file->set_level(std::min(level, spdlog::level::info));
+    log.set_level(std::min(level, spdlog::level::info));
     log.flush_on(spdlog::level::info);
   }
   std::shared_ptr<spdlog::sinks::stderr_color_sink_mt> console;
@@ -245,7 +263,7 @@ int run_command(RunRequest request) {
   RunOutput output = open_output(request, host_allocator);
   if (!request.resume.empty()) check_resumable(request, output.run_info);
   RunInfo& run_info = output.run_info;
-  RunLog run_log(output.directory.path(), request.quiet);
+  RunLog run_log(output.directory.path(), request.quiet, request.log_level, request.color);
   spdlog::logger& log = run_log.log;
   if (run_info.environment.debug_build) {
     log.warn(
@@ -300,6 +318,14 @@ int run_command(RunRequest request) {
   report::remove_journal(final_dir);
   const bool recorded = record_history(request, results, run_info, final_dir);
   emit_formats(request, results, run_info);
+  // --compat SEED: the seed's own files beside nnbench's, made from the finished results.
+  if (!request.compat.empty()) {
+    for (const fs::path& file :
+         report::write_seed_layout(find_seed_profile(request.compat).layout, request.seed_outputs,
+                                   results, run_info, final_dir, request.config.output_dir)) {
+      fmt::print("{} output: {}\n", request.compat, file.string());
+    }
+  }
 
   std::size_t failed = 0;
   for (const Result& r : results) failed += r.status == ResultStatus::Failed ? 1 : 0;

@@ -2,11 +2,13 @@
 #include "nnbench/cli/run_settings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nnbench/cli/seed_compat.hpp"
 #include "nnbench/core/error.hpp"
 #include "nnbench/core/parse.hpp"
 #include "nnbench/engine/runtime/runtime.hpp"
@@ -404,6 +406,54 @@ std::vector<RunSetting> make_settings() {
     internal.internal = true;
     add(std::move(internal));
   }
+  add({"--compat", "", "SEED",
+       "accept a seed system's command line and also write its output files: neural-dsl "
+       "(000/001), neurallayers (002), 594project (003), framework-v2 (004); "
+       "docs/seed-compatibility.md",
+       A::Single,
+       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         r.compat = find_seed_profile(non_empty(v, o)).name;
+       },
+       "compat", [](const RunRequest& r) { return r.compat; }});
+  {
+    RunSetting internal{"--seed-output",
+                        "",
+                        "NAME",
+                        "internal: a seed output file asked for by a seed flag (--report, --json)",
+                        A::List,
+                        [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+                          r.seed_outputs = list_items(v, o);
+                        }};
+    internal.internal = true;
+    add(std::move(internal));
+  }
+  add({"--log-level", "log_level", "LEVEL",
+       "least severe console message: debug, info, warning, error or critical (any case)",
+       A::Single,
+       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         std::string level = single(v, o);
+         std::transform(level.begin(), level.end(), level.begin(),
+                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+         if (level == "warn") level = "warning";
+         static const Values levels{"debug", "info", "warning", "error", "critical"};
+         if (std::find(levels.begin(), levels.end(), level) == levels.end()) {
+           fail(o, single(v, o), "debug, info, warning, error or critical");
+         }
+         r.log_level = level;
+       },
+       "log_level", [](const RunRequest& r) { return r.log_level; }});
+  add({"--color", "color", "auto|always|never",
+       "colours on the console: auto (on a terminal, unless the NO_COLOR variable is set), "
+       "always or never",
+       A::Single,
+       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+         const std::string& mode = single(v, o);
+         if (mode != "auto" && mode != "always" && mode != "never") {
+           fail(o, mode, "auto, always or never");
+         }
+         r.color = mode;
+       },
+       "color", [](const RunRequest& r) { return r.color; }});
   add({"--history", "history", "PATH",
        "SQLite history the run is also recorded in (default: <output-dir>/history.db)", A::Single,
        [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
@@ -477,6 +527,7 @@ void finish_request(RunRequest& request, const std::vector<std::string>& given) 
     if (!is_given(given, "max_samples")) m.max_samples = 2000;
   }
   validate(m);
+  request.device_requested = request.config.device;
   request.config.device = engine::resolve_auto_device(request.config.device);
 }
 
@@ -487,6 +538,13 @@ std::map<std::string, std::string> recorded_configuration(const RunRequest& requ
   }
   for (const auto& [axis, values] : request.config.axes) recorded["axis." + axis] = joined(values);
   for (const auto& [key, value] : request.config.options) recorded["option." + key] = value;
+  if (!request.compat_aliases.empty()) {
+    recorded["compat_translated"] = fmt::format("{}", fmt::join(request.compat_aliases, "; "));
+  }
+  if (!request.seed_outputs.empty()) recorded["compat_outputs"] = joined(request.seed_outputs);
+  if (request.device_requested != request.config.device) {
+    recorded["device_requested"] = request.device_requested;
+  }
   return recorded;
 }
 

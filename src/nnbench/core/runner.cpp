@@ -175,11 +175,12 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
                                  config.measurement.mode == SamplingMode::Fixed
                                      ? config.measurement.iterations
                                      : std::max(config.measurement.min_samples, 10));
-  ProcessMemoryProbe host_memory;
+  ProcessMemoryProbe own_memory;
   bool set_up = false;
   try {
     benchmark.setup(state);
     set_up = true;
+    MemoryProbe& host_memory = state.host_memory_probe() ? *state.host_memory_probe() : own_memory;
     // Memory is probed over the measured region (warm-up and sampling): what the model, its
     // inputs and its work occupy, not the transient peaks of set-up (loading a data set once).
     host_memory.begin();
@@ -211,7 +212,7 @@ Result run_variant(Benchmark& benchmark, const std::string& benchmark_name, cons
       result.metrics.push_back(
           single_metric(figure.name, "bytes", static_cast<double>(figure.bytes), false));
     }
-    if (host_memory.peak_is_since_process_start()) {
+    if (&host_memory == &own_memory && own_memory.peak_is_since_process_start()) {
       result.provenance.notes.push_back(
           "peak_rss_bytes covers the whole process: the kernel refused a peak reset");
     }

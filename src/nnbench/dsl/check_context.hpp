@@ -114,6 +114,8 @@ bool check_conv(LayerCheck& c);
 bool check_pool(LayerCheck& c);
 bool check_global_pool(LayerCheck& c);
 bool check_sequence(LayerCheck& c);  // Embedding, LSTM, GRU, MultiHeadAttention, Transformer
+// PatchesToSequence, ClassToken, PositionEmbedding, SelectToken
+bool check_tokens(LayerCheck& c);
 
 // Walks a layer list (and Residual bodies) through the shape rules. Layer names are numbered per
 // kind across the network ("dense_1", "residual_1/conv2d_2"). Returns false after an error; on

@@ -43,6 +43,11 @@ bool run_rule(LayerCheck& c) {
     case LayerKind::kMultiHeadAttention:
     case LayerKind::kTransformerEncoder:
       return check_sequence(c);
+    case LayerKind::kPatchesToSequence:
+    case LayerKind::kClassToken:
+    case LayerKind::kPositionEmbedding:
+    case LayerKind::kSelectToken:
+      return check_tokens(c);
     default:
       return check_simple(c);
   }
@@ -127,6 +132,9 @@ bool layout_sensitive(const std::vector<ast::Item>& items, Layout& found) {
       case LayerKind::kGRU:
       case LayerKind::kMultiHeadAttention:
       case LayerKind::kTransformerEncoder:
+      case LayerKind::kClassToken:
+      case LayerKind::kPositionEmbedding:
+      case LayerKind::kSelectToken:
       case LayerKind::kLayerNormalization:
       case LayerKind::kDense:
       case LayerKind::kFlatten:

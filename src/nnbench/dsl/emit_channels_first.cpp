@@ -76,6 +76,18 @@ class Walk {
       }
       case K::kResidual:
         return residual(layer, name);
+      case K::kPatchesToSequence: {
+        // torchvision's ViT: (N, C, H, W) -> (N, C, H*W) -> (N, H*W, C).
+        const auto& a = std::get<ir::PatchesAttrs>(layer.attrs);
+        reshape({a.channels, a.patches});
+        return assign(dialect_.permute({0, 2, 1}));
+      }
+      case K::kClassToken:
+        return module(name, dialect_.class_token(std::get<ir::TokenAttrs>(layer.attrs)));
+      case K::kPositionEmbedding:
+        return module(name, dialect_.position_embedding(std::get<ir::TokenAttrs>(layer.attrs)));
+      case K::kSelectToken:
+        return assign(dialect_.select(1, std::get<ir::SelectTokenAttrs>(layer.attrs).index));
     }
   }
 

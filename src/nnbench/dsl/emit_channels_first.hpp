@@ -69,6 +69,8 @@ class Dialect {
   virtual std::string reshape(const std::string& sizes) const = 0;
   // x permuted by `dims` (batch included).
   virtual std::string permute(const std::vector<std::int64_t>& dims) const = 0;
+  // x's slice `index` of dimension `dim` (batch included), that dimension removed.
+  virtual std::string select(std::int64_t dim, std::int64_t index) const = 0;
 
   // Submodules. `padding` is the convolution's own (symmetric) padding.
   virtual Module linear(std::int64_t in_features, std::int64_t out_features, bool bias) const = 0;
@@ -81,6 +83,10 @@ class Dialect {
   virtual Module embedding(const ir::EmbeddingAttrs& a) const = 0;
   // `type` is "LSTM" or "GRU".
   virtual Module recurrent(const ir::RecurrentAttrs& a, const std::string& type) const = 0;
+  // The learned class token and position embedding, as modules of the file's helper classes
+  // (so that parameters() lists them in layer order, as the in-process builder does).
+  virtual Module class_token(const ir::TokenAttrs& a) const = 0;
+  virtual Module position_embedding(const ir::TokenAttrs& a) const = 0;
 
   // The recurrent submodule `name`'s forward, batch first: the statement "x = the last layer's
   // output at every step"; the statement declaring `h_n`, the final hidden states of every layer

@@ -30,6 +30,7 @@ Wants wants(const ir::Layer& layer) {
     case K::kGlobalAveragePooling1D:
     case K::kGlobalAveragePooling2D:
     case K::kBatchNormalization:
+    case K::kPatchesToSequence:  // (N, H, W, C) is (N, H*W, C) already
       return Wants::kChannelsLast;
     case K::kDropout:
       return Wants::kEither;
@@ -100,6 +101,8 @@ class Walk {
       dialect_.layer(layer, layout_, out_);
     }
     if (layer.output_shape.size() < 2) layout_ = Layout::kChannelsFirst;  // (F): one order
+    // A sequence (L, F) is in the IR's order, whatever order its image was in.
+    if (layer.kind == ir::LayerKind::kPatchesToSequence) layout_ = Layout::kChannelsFirst;
   }
 
   const Dialect& dialect_;
@@ -152,13 +155,27 @@ std::string torch_init(const ir::Layer& layer, const std::string& weight_keyword
   return weight_keyword + "=" + init + ", " + bias_keyword + "=" + init;
 }
 
+std::string in_projection_init(const ir::AttentionAttrs& a) {
+  return "_torch_uniform(2 * " + std::to_string(a.embed_dim) + " / 3)";
+}
+
+std::string attention_init_comment(bool own_output_init) {
+  return own_output_init
+             ? "# PyTorch's MultiheadAttention init: in_proj xavier_uniform over (3E, E), "
+               "out_proj 1/sqrt(E), biases 0"
+             : "# PyTorch's MultiheadAttention init of in_proj: xavier_uniform over "
+               "(3E, E), biases 0 (also the output kernel here)";
+}
+
 void unsupported(const ir::Layer& layer, const std::string& back_end) {
   throw InputError("--emit " + back_end + ": layer '" + layer.name + "' (" +
                    ir::to_string(layer.kind) + ", line " + std::to_string(layer.source_line) +
                    ") has no " + back_end +
                    " translation; the back end covers Dense, Output, Dropout, Flatten, Conv1D/2D, "
-                   "pooling, BatchNormalization, LayerNormalization, Embedding, Activation, "
-                   "Reshape, Permute and Residual (use --emit pytorch for the others)");
+                   "pooling, BatchNormalization, LayerNormalization, Embedding, "
+                   "MultiHeadAttention, PatchesToSequence, ClassToken, PositionEmbedding, "
+                   "SelectToken, Activation, Reshape, Permute and Residual (use --emit pytorch for "
+                   "the others)");
 }
 
 }  // namespace nnbench::dsl::channels_last

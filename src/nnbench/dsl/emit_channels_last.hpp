@@ -6,7 +6,8 @@
 // Permute, Dense or LayerNorm on a sequence, softmax over a dimension, the network's output), so
 // each transpose is written once per change and the generated function equals LibTorch's on the
 // same weights, flatten order included. Elementwise layers (activations, dropout, a residual's
-// add) run in whichever layout the tensor is in.
+// add) run in whichever layout the tensor is in. PatchesToSequence reads its image channels-last,
+// where it is a reshape, and gives a sequence in the IR's (L, F) order.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +31,8 @@ class Dialect {
   virtual std::string activation(const ir::Activation& a, const std::string& x) const = 0;
   // The statements of one layer other than a Residual, Activation or Permute (the walk writes
   // those with transpose() and activation()), with x in `layout` (channels-last only
-  // for layers the walk runs so: convolutions, pooling, batch norm on a spatial input).
+  // for layers the walk runs so: convolutions, pooling, batch norm on a spatial input,
+  // PatchesToSequence).
   virtual void layer(const ir::Layer& layer, Layout layout,
                      std::vector<std::string>& out) const = 0;
   // After a Residual's body, with x and `skip` (the input, saved before the body) in `layout`:
@@ -58,6 +60,13 @@ std::string flag(bool value);
 std::string name_argument(const std::string& layer_name);
 std::string torch_init(const ir::Layer& layer, const std::string& weight_keyword,
                        const std::string& bias_keyword);
+
+// MultiHeadAttention's query, key and value projections start as PyTorch's in_proj does:
+// xavier_uniform over (3E, E), bound sqrt(6 / 4E) = 1/sqrt(2E/3): "_torch_uniform(2 * E / 3)".
+// The comment line the emitters write above the layer to say so; without `own_output_init`
+// (Keras: one kernel_initializer for all four projections) the output kernel starts so too.
+std::string in_projection_init(const ir::AttentionAttrs& a);
+std::string attention_init_comment(bool own_output_init);
 
 // An InputError naming the layer, its line and the back end that has no translation for it.
 [[noreturn]] void unsupported(const ir::Layer& layer, const std::string& back_end);

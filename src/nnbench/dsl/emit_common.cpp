@@ -18,4 +18,11 @@ bool any_nonzero(const std::vector<std::int64_t>& values) {
   return false;
 }
 
+bool uses(const std::vector<ir::Layer>& layers, ir::LayerKind kind) {
+  for (const ir::Layer& layer : layers) {
+    if (layer.kind == kind || uses(layer.body, kind)) return true;
+  }
+  return false;
+}
+
 }  // namespace nnbench::dsl::emit

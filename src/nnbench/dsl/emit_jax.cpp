@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "emit_channels_last.hpp"
+#include "emit_common.hpp"
 #include "emit_pytorch_parts.hpp"
 #include "nnbench/dsl/emit_pytorch.hpp"
 
@@ -149,6 +150,36 @@ class FlaxDialect final : public channels_last::Dialect {
         out.push_back("x = x.reshape((x.shape[0],) + " +
                       tuple(std::get<ir::ReshapeAttrs>(layer.attrs).target_shape) + ")");
         return;
+      case K::kMultiHeadAttention:
+        return attention(layer, out);
+      case K::kPatchesToSequence: {
+        // x is (N, H, W, C): the patches in row order already.
+        const auto& a = std::get<ir::PatchesAttrs>(layer.attrs);
+        out.push_back("x = x.reshape((x.shape[0], " + std::to_string(a.patches) + ", " +
+                      std::to_string(a.channels) + "))");
+        return;
+      }
+      case K::kClassToken: {
+        const auto& a = std::get<ir::TokenAttrs>(layer.attrs);
+        const std::string name = emit::identifier(layer.name);
+        const std::string d = std::to_string(a.features);
+        out.push_back(name + " = self.param(\"" + name + "\", nn.initializers.zeros, (1, 1, " + d +
+                      "))");
+        out.push_back("x = jnp.concatenate([jnp.broadcast_to(" + name + ", (x.shape[0], 1, " + d +
+                      ")), x], axis=1)");
+        return;
+      }
+      case K::kPositionEmbedding: {
+        const auto& a = std::get<ir::TokenAttrs>(layer.attrs);
+        out.push_back("x = x + self.param(\"" + emit::identifier(layer.name) +
+                      "\", nn.initializers.normal(" + number(a.init_stddev) + "), (1, " +
+                      std::to_string(a.length) + ", " + std::to_string(a.features) + "))");
+        return;
+      }
+      case K::kSelectToken:
+        out.push_back("x = x[:, " +
+                      std::to_string(std::get<ir::SelectTokenAttrs>(layer.attrs).index) + "]");
+        return;
       default:
         channels_last::unsupported(layer, "jax");
     }
@@ -177,6 +208,22 @@ class FlaxDialect final : public channels_last::Dialect {
         return;
       }
     }
+  }
+
+ private:
+  // Self-attention as torch.nn.MultiheadAttention computes it (dropout on the attention weights,
+  // element by element), started as PyTorch starts it.
+  static void attention(const ir::Layer& layer, std::vector<std::string>& out) {
+    const auto& a = std::get<ir::AttentionAttrs>(layer.attrs);
+    const std::string e = std::to_string(a.embed_dim);
+    out.push_back(channels_last::attention_init_comment(true));
+    out.push_back("x = nn.MultiHeadDotProductAttention(num_heads=" + std::to_string(a.num_heads) +
+                  ", qkv_features=" + e + ", out_features=" + e +
+                  ", broadcast_dropout=False, dropout_rate=" + number(a.dropout) +
+                  ", deterministic=not train, kernel_init=" + channels_last::in_projection_init(a) +
+                  ", bias_init=nn.initializers.zeros, out_kernel_init=_torch_uniform(" + e +
+                  "), out_bias_init=nn.initializers.zeros, " +
+                  channels_last::name_argument(layer.name) + ")(x)");
   }
 };
 

@@ -129,6 +129,26 @@ class KerasDialect final : public channels_last::Dialect {
         out.push_back("x = layers.Reshape(" +
                       tuple(std::get<ir::ReshapeAttrs>(layer.attrs).target_shape) + ")(x)");
         return;
+      case K::kMultiHeadAttention:
+        return attention(layer, out);
+      case K::kPatchesToSequence: {
+        // x is (N, H, W, C): the patches in row order already.
+        const auto& a = std::get<ir::PatchesAttrs>(layer.attrs);
+        out.push_back("x = layers.Reshape(" + tuple({a.patches, a.channels}) + ")(x)");
+        return;
+      }
+      case K::kClassToken:
+        out.push_back("x = ClassToken(" + channels_last::name_argument(layer.name) + ")(x)");
+        return;
+      case K::kPositionEmbedding:
+        out.push_back("x = PositionEmbedding(" +
+                      number(std::get<ir::TokenAttrs>(layer.attrs).init_stddev) + ", " +
+                      channels_last::name_argument(layer.name) + ")(x)");
+        return;
+      case K::kSelectToken:
+        out.push_back("x = x[:, " +
+                      std::to_string(std::get<ir::SelectTokenAttrs>(layer.attrs).index) + "]");
+        return;
       default:
         channels_last::unsupported(layer, "keras");
     }
@@ -161,6 +181,18 @@ class KerasDialect final : public channels_last::Dialect {
   }
 
  private:
+  // Self-attention as torch.nn.MultiheadAttention computes it. Keras's one kernel_initializer
+  // starts the output projection like the query, key and value ones (PyTorch's: 1/sqrt(E)).
+  static void attention(const ir::Layer& layer, std::vector<std::string>& out) {
+    const auto& a = std::get<ir::AttentionAttrs>(layer.attrs);
+    out.push_back(channels_last::attention_init_comment(false));
+    out.push_back("x = layers.MultiHeadAttention(num_heads=" + std::to_string(a.num_heads) +
+                  ", key_dim=" + std::to_string(a.embed_dim / a.num_heads) +
+                  ", dropout=" + number(a.dropout) + ", kernel_initializer=" +
+                  channels_last::in_projection_init(a) + ", bias_initializer=\"zeros\", " +
+                  channels_last::name_argument(layer.name) + ")(x, x)");
+  }
+
   static void conv(const ir::Layer& layer, std::vector<std::string>& out) {
     const auto& a = std::get<ir::ConvAttrs>(layer.attrs);
     const std::string d = std::to_string(a.kernel_size.size());
@@ -205,6 +237,39 @@ class KerasDialect final : public channels_last::Dialect {
     }
   }
 };
+
+// The layer classes the network needs beyond keras.layers (ClassToken, PositionEmbedding),
+// each followed by two blank lines; "" when it needs none.
+std::string helper_classes(const ir::Network& net) {
+  std::string out;
+  if (emit::uses(net.layers, ir::LayerKind::kClassToken)) {
+    out +=
+        "class ClassToken(layers.Layer):\n"
+        "    \"\"\"ClassToken: a learned token, zeros at first, put before a (N, L, D) sequence "
+        "(torchvision\n    ViT's class_token).\"\"\"\n\n"
+        "    def build(self, input_shape):\n"
+        "        self.token = self.add_weight(shape=(1, 1, input_shape[-1]), "
+        "initializer=\"zeros\", name=\"token\")\n\n"
+        "    def call(self, x):\n"
+        "        token = ops.broadcast_to(self.token, (ops.shape(x)[0], 1, self.token.shape[-1]))\n"
+        "        return ops.concatenate([ops.cast(token, x.dtype), x], axis=1)\n\n\n";
+  }
+  if (emit::uses(net.layers, ir::LayerKind::kPositionEmbedding)) {
+    out +=
+        "class PositionEmbedding(layers.Layer):\n"
+        "    \"\"\"PositionEmbedding: a learned (1, L, D) embedding from N(0, stddev) added to a "
+        "(N, L, D)\n    sequence (torchvision ViT's pos_embedding).\"\"\"\n\n"
+        "    def __init__(self, stddev, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.stddev = stddev\n\n"
+        "    def build(self, input_shape):\n"
+        "        self.embedding = self.add_weight(\n"
+        "            shape=(1, input_shape[1], input_shape[2]),\n"
+        "            initializer=keras.initializers.RandomNormal(stddev=self.stddev), "
+        "name=\"embedding\")\n\n"
+        "    def call(self, x):\n        return x + ops.cast(self.embedding, x.dtype)\n\n\n";
+  }
+  return out;
+}
 
 std::string loss_body(const ir::Network& net) {
   const LossInput input = loss_input(net);
@@ -313,7 +378,7 @@ std::string emit_keras(const ir::Network& net) {
       << "    \"\"\"PyTorch's default initialisation of Linear and Conv weights and biases.\"\"\"\n"
       << "    bound = 1.0 / fan_in ** 0.5\n"
       << "    return keras.initializers.RandomUniform(-bound, bound)\n\n\n"
-      << "def build_model():\n"
+      << helper_classes(net) << "def build_model():\n"
       << "    \"\"\"The training forward" << (folded ? " (logits)" : "") << ".\"\"\"\n"
       << "    inputs = keras.Input(shape=INPUT_SHAPE" << (tokens ? ", dtype=\"int32\"" : "")
       << ")\n    x = inputs\n";

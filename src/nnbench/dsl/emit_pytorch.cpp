@@ -6,6 +6,7 @@
 
 #include <variant>
 
+#include "emit_common.hpp"
 #include "emit_pytorch_parts.hpp"
 
 namespace nnbench::dsl {
@@ -75,6 +76,10 @@ class PytorchDialect final : public channels_first::Dialect {
     return "x.permute(" + joined(dims) + ")";
   }
 
+  std::string select(std::int64_t dim, std::int64_t index) const override {
+    return "x.select(" + std::to_string(dim) + ", " + std::to_string(index) + ")";
+  }
+
   Module linear(std::int64_t in_features, std::int64_t out_features, bool bias) const override {
     return {"nn.Linear", std::to_string(in_features) + ", " + std::to_string(out_features) +
                              ", bias=" + flag(bias)};
@@ -118,6 +123,15 @@ class PytorchDialect final : public channels_first::Dialect {
                               ", num_layers=" + std::to_string(a.num_layers) +
                               ", bidirectional=" + flag(a.bidirectional) +
                               ", dropout=" + number(a.dropout) + ", batch_first=True"};
+  }
+
+  Module class_token(const ir::TokenAttrs& a) const override {
+    return {"_ClassToken", std::to_string(a.features)};
+  }
+
+  Module position_embedding(const ir::TokenAttrs& a) const override {
+    return {"_PositionEmbedding", std::to_string(a.length) + ", " + std::to_string(a.features) +
+                                      ", std=" + number(a.init_stddev)};
   }
 
   std::string every_step(const std::string& name) const override {
@@ -188,6 +202,31 @@ std::string activation(const ir::Activation& a, const std::string& x) {
 
 void emit_layers(const std::vector<ir::Layer>& layers, Body& body) {
   channels_first::emit_layers(layers, PytorchDialect{}, body);
+}
+
+std::string helper_classes(const ir::Network& net) {
+  std::string out;
+  if (emit::uses(net.layers, ir::LayerKind::kClassToken)) {
+    out +=
+        "class _ClassToken(nn.Module):\n"
+        "    \"\"\"ClassToken: a learned token, zeros at first, put before a (N, L, D) sequence "
+        "(torchvision\n    ViT's class_token).\"\"\"\n\n"
+        "    def __init__(self, features):\n        super().__init__()\n"
+        "        self.token = nn.Parameter(torch.zeros(1, 1, features))\n\n"
+        "    def forward(self, x):\n"
+        "        return torch.cat([self.token.expand(x.shape[0], -1, -1), x], dim=1)\n\n\n";
+  }
+  if (emit::uses(net.layers, ir::LayerKind::kPositionEmbedding)) {
+    out +=
+        "class _PositionEmbedding(nn.Module):\n"
+        "    \"\"\"PositionEmbedding: a learned (1, L, D) embedding from N(0, std) added to a "
+        "(N, L, D)\n    sequence (torchvision ViT's pos_embedding).\"\"\"\n\n"
+        "    def __init__(self, length, features, std):\n        super().__init__()\n"
+        "        self.embedding = nn.Parameter(torch.empty(1, length, features).normal_(std=std))"
+        "\n\n"
+        "    def forward(self, x):\n        return x + self.embedding\n\n\n";
+  }
+  return out;
 }
 
 }  // namespace py

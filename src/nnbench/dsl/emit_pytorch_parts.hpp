@@ -22,5 +22,8 @@ std::string activation(const ir::Activation& a, const std::string& x);
 // Appends every layer's attributes (to body.init) and forward statements: the channels-first
 // walk, spelled for PyTorch.
 void emit_layers(const std::vector<ir::Layer>& layers, channels_first::Body& body);
+// The module classes the network's layers need beyond torch.nn's (ClassToken,
+// PositionEmbedding), each followed by two blank lines; "" when it needs none.
+std::string helper_classes(const ir::Network& net);
 
 }  // namespace nnbench::dsl::py

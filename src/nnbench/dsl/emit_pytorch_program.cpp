@@ -121,7 +121,7 @@ std::string emit_pytorch(const ir::Network& net) {
       << "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n"
       << "EPOCHS = " << net.train.epochs << "\nBATCH_SIZE = " << net.train.batch_size
       << "\nVALIDATION_SPLIT = " << py::number(net.train.validation_split) << "\n\n\n"
-      << "class " << net.name << "(nn.Module):\n"
+      << py::helper_classes(net) << "class " << net.name << "(nn.Module):\n"
       << "    def __init__(self):\n        super().__init__()\n";
   for (const std::string& line : body.init) out << "        " << line << "\n";
   out << "\n    def forward(self, x):\n"

@@ -6,6 +6,7 @@
 
 #include <variant>
 
+#include "emit_common.hpp"
 #include "emit_torch_cpp_parts.hpp"
 
 namespace nnbench::dsl {
@@ -87,6 +88,10 @@ class TorchCppDialect final : public channels_first::Dialect {
     return "x.permute(" + braced(dims) + ")";
   }
 
+  std::string select(std::int64_t dim, std::int64_t index) const override {
+    return "x.select(" + std::to_string(dim) + ", " + std::to_string(index) + ")";
+  }
+
   Module linear(std::int64_t in_features, std::int64_t out_features, bool bias) const override {
     return {"torch::nn::Linear", "torch::nn::LinearOptions(" + std::to_string(in_features) + ", " +
                                      std::to_string(out_features) + ").bias(" + flag(bias) + ")"};
@@ -137,6 +142,16 @@ class TorchCppDialect final : public channels_first::Dialect {
                                       std::to_string(a.num_layers) + ").bidirectional(" +
                                       flag(a.bidirectional) + ").dropout(" + number(a.dropout) +
                                       ").batch_first(true)"};
+  }
+
+  Module class_token(const ir::TokenAttrs& a) const override {
+    return {"nnbench_layers::ClassToken", std::to_string(a.features)};
+  }
+
+  Module position_embedding(const ir::TokenAttrs& a) const override {
+    return {"nnbench_layers::PositionEmbedding", std::to_string(a.length) + ", " +
+                                                     std::to_string(a.features) + ", " +
+                                                     number(a.init_stddev)};
   }
 
   std::string every_step(const std::string& name) const override {
@@ -221,6 +236,36 @@ std::string activation(const ir::Activation& a, const std::string& x) {
 
 void emit_layers(const std::vector<ir::Layer>& layers, Body& body) {
   channels_first::emit_layers(layers, TorchCppDialect{}, body);
+}
+
+std::string helper_modules(const ir::Network& net) {
+  const bool class_token = emit::uses(net.layers, ir::LayerKind::kClassToken);
+  const bool positions = emit::uses(net.layers, ir::LayerKind::kPositionEmbedding);
+  if (!class_token && !positions) return "";
+  std::string out = "namespace nnbench_layers {\n\n";
+  if (class_token) {
+    out +=
+        "// ClassToken: a learned token, zeros at first, put before a (N, L, D) sequence\n"
+        "// (torchvision ViT's class_token).\n"
+        "struct ClassTokenImpl : torch::nn::Module {\n"
+        "  explicit ClassTokenImpl(std::int64_t features)\n"
+        "      : token(register_parameter(\"token\", torch::zeros({1, 1, features}))) {}\n"
+        "  torch::Tensor forward(const torch::Tensor& x) {\n"
+        "    return torch::cat({token.expand({x.size(0), -1, -1}), x}, 1);\n  }\n"
+        "  torch::Tensor token;\n};\nTORCH_MODULE(ClassToken);\n\n";
+  }
+  if (positions) {
+    out +=
+        "// PositionEmbedding: a learned (1, L, D) embedding from N(0, stddev) added to a\n"
+        "// (N, L, D) sequence (torchvision ViT's pos_embedding).\n"
+        "struct PositionEmbeddingImpl : torch::nn::Module {\n"
+        "  PositionEmbeddingImpl(std::int64_t length, std::int64_t features, double stddev)\n"
+        "      : embedding(register_parameter(\n"
+        "            \"embedding\", torch::empty({1, length, features}).normal_(0.0, stddev))) {}\n"
+        "  torch::Tensor forward(const torch::Tensor& x) { return x + embedding; }\n"
+        "  torch::Tensor embedding;\n};\nTORCH_MODULE(PositionEmbedding);\n\n";
+  }
+  return out + "}  // namespace nnbench_layers\n\n";
 }
 
 }  // namespace cpp

@@ -19,5 +19,8 @@ std::string activation(const ir::Activation& a, const std::string& x);
 // Appends every layer's members, registrations and forward statements: the channels-first walk,
 // spelled for LibTorch's C++ API.
 void emit_layers(const std::vector<ir::Layer>& layers, channels_first::Body& body);
+// The module structs the network's layers need beyond torch::nn's (ClassToken,
+// PositionEmbedding), in namespace nnbench_layers, followed by a blank line; "" when it needs none.
+std::string helper_modules(const ir::Network& net);
 
 }  // namespace nnbench::dsl::cpp

@@ -151,7 +151,8 @@ std::string emit_torch_cpp(const ir::Network& net) {
       << "#include <torch/torch.h>\n\n#include <cstdint>\n#include <iomanip>\n#include "
          "<iostream>\n#include <limits>\n"
       << "#include <memory>\n#include <vector>\n\nnamespace F = torch::nn::functional;\n\n"
-      << "struct " << impl << " : torch::nn::Module {\n  " << impl << "() {\n";
+      << cpp::helper_modules(net) << "struct " << impl << " : torch::nn::Module {\n  " << impl
+      << "() {\n";
   for (const std::string& line : body.init) out << "    " << line << "\n";
   out << "  }\n\n  // Training forward" << (folded ? ": logits" : "") << ".\n"
       << "  torch::Tensor forward(torch::Tensor x) {\n";

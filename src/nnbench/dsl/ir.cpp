@@ -51,6 +51,14 @@ const char* to_string(LayerKind kind) {
       return "permute";
     case LayerKind::kResidual:
       return "residual";
+    case LayerKind::kPatchesToSequence:
+      return "patches_to_sequence";
+    case LayerKind::kClassToken:
+      return "class_token";
+    case LayerKind::kPositionEmbedding:
+      return "position_embedding";
+    case LayerKind::kSelectToken:
+      return "select_token";
   }
   return "unknown";
 }
@@ -103,6 +111,14 @@ const char* source_name(LayerKind kind) {
       return "Permute";
     case LayerKind::kResidual:
       return "Residual";
+    case LayerKind::kPatchesToSequence:
+      return "PatchesToSequence";
+    case LayerKind::kClassToken:
+      return "ClassToken";
+    case LayerKind::kPositionEmbedding:
+      return "PositionEmbedding";
+    case LayerKind::kSelectToken:
+      return "SelectToken";
   }
   return "Unknown";
 }

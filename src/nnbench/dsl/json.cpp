@@ -81,6 +81,12 @@ json attrs_json(const ir::LayerAttrs& attrs) {
           return {{"target_shape", a.target_shape}};
         } else if constexpr (std::is_same_v<A, ir::PermuteAttrs>) {
           return {{"dims", a.dims}};
+        } else if constexpr (std::is_same_v<A, ir::PatchesAttrs>) {
+          return {{"channels", a.channels}, {"patches", a.patches}};
+        } else if constexpr (std::is_same_v<A, ir::TokenAttrs>) {
+          return {{"length", a.length}, {"features", a.features}, {"init_stddev", a.init_stddev}};
+        } else if constexpr (std::is_same_v<A, ir::SelectTokenAttrs>) {
+          return {{"index", a.index}};
         } else {
           static_assert(std::is_same_v<A, ir::ResidualAttrs>);
           return {{"projection", ir::to_string(a.projection)},

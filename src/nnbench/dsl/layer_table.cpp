@@ -81,6 +81,10 @@ const std::vector<LayerSignature>& signatures() {
       {"Reshape", LayerKind::kReshape, {{"target_shape", T::kIntTuple, true, {"shape"}}}},
       {"Permute", LayerKind::kPermute, {{"dims", T::kIntTuple, true}}},
       {"Residual", LayerKind::kResidual, {}, true},
+      {"PatchesToSequence", LayerKind::kPatchesToSequence, {}},
+      {"ClassToken", LayerKind::kClassToken, {}},
+      {"PositionEmbedding", LayerKind::kPositionEmbedding, {}},
+      {"SelectToken", LayerKind::kSelectToken, {{"index", T::kInt}}},
   };
   return table;
 }

@@ -15,7 +15,7 @@ std::string number_cell(const std::optional<double>& value) {
   return value ? fmt::format("{}", *value) : std::string();
 }
 
-std::vector<std::string> row_cells(const ResultRow& row) {
+std::vector<std::string> row_cells(const ResultRow& row, const RunInfo& run_info) {
   return {csv_escape(row.benchmark),
           csv_escape(row.variant),
           csv_escape(row.model),
@@ -41,7 +41,15 @@ std::vector<std::string> row_cells(const ResultRow& row) {
           csv_escape(row.git_commit),
           csv_escape(row.status),
           csv_escape(row.reason),
-          number_cell(row.memory_mib)};
+          number_cell(row.memory_mib),
+          csv_escape(row.framework_version),
+          number_cell(row.throughput_ips),
+          number_cell(row.compile_time_ms),
+          csv_escape(run_info.run_id),
+          number_cell(row.latency_samples),
+          number_cell(row.latency_ci_low_ms),
+          number_cell(row.latency_ci_high_ms),
+          csv_escape(row.stop_reason)};
 }
 
 // One CSV line of cells already in their file form (row_cells).
@@ -63,7 +71,14 @@ const std::vector<std::string>& csv_columns() {
       "throughput_unit", "memory_mb", "compile_time_ms", "timestamp", "git_commit", "status",
       "reason",
       // The memory column by its right name; memory_mb (the same MiB) stays one release.
-      "memory_mib"};
+      "memory_mib",
+      // The framework's whole label (framework holds its name alone); 594Project's names of the
+      // throughput in inputs per second (empty for tokens/s and other units) and of
+      // compile_time_ms.
+      "framework_version", "throughput_ips", "compilation_time_ms",
+      // The run, how many latency samples the figures come from, the median's confidence
+      // interval and why sampling stopped.
+      "run_id", "samples", "latency_ci_low_ms", "latency_ci_high_ms", "stop_reason"};
   return columns;
 }
 
@@ -86,7 +101,7 @@ std::string render_csv(const std::vector<Result>& results, const RunInfo& run_in
   for (const std::string& column : csv_columns()) header.push_back(csv_escape(column));
   append_line(out, header);
   for (const Result& result : results)
-    append_line(out, row_cells(make_result_row(result, run_info)));
+    append_line(out, row_cells(make_result_row(result, run_info), run_info));
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "nnbench/report/result_row.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace nnbench::report {
@@ -33,7 +34,9 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info) {
   row.benchmark = result.benchmark;
   row.variant = result.variant.name();
   row.model = result.attribute("model");
-  row.framework = result.attribute("framework");
+  row.framework_version = result.attribute("framework");
+  row.framework = row.framework_version.substr(0, row.framework_version.find(' '));
+  for (char& c : row.framework) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   row.mode = result.attribute("mode");
   row.device = result.attribute("device");
   row.device_type = result.attribute("device_type");
@@ -56,6 +59,7 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info) {
       row.latency_max_ms = finite(s.max);
       row.latency_cv = finite(s.cv);
       row.latency_ci_low_ms = finite(s.median_ci_low);
+      row.latency_samples = static_cast<double>(s.count);
       row.latency_ci_high_ms = finite(s.median_ci_high);
     } else {
       row.latency_p50_ms = finite(latency->value);  // a single figure is its own median
@@ -64,6 +68,9 @@ ResultRow make_result_row(const Result& result, const RunInfo& run_info) {
   if (const Metric* throughput = result.find_metric(kThroughputMetric)) {
     row.throughput = finite(throughput->value);
     row.throughput_unit = throughput->unit;
+    if (throughput->unit == "samples/s" || throughput->unit == "images/s") {
+      row.throughput_ips = row.throughput;
+    }
   }
   std::optional<double> memory_bytes = max_metric_with_suffix(result, "peak_allocated_bytes");
   if (!memory_bytes) memory_bytes = max_metric_with_suffix(result, "peak_rss_bytes");

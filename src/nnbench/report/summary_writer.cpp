@@ -28,6 +28,9 @@ ordered_json summary_to_json(const std::vector<Result>& results, const RunInfo& 
                     {"variant", row.variant},
                     {"status", row.status},
                     {"reason", row.reason},
+                    // latency_p50_ms as in results.csv; latency_median_ms, its old name here,
+                    // kept one release.
+                    {"latency_p50_ms", optional_number(row.latency_p50_ms)},
                     {"latency_median_ms", optional_number(row.latency_p50_ms)},
                     {"latency_p95_ms", optional_number(row.latency_p95_ms)},
                     {"latency_cv", optional_number(row.latency_cv)},

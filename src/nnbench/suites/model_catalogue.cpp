@@ -229,11 +229,31 @@ ModelSource resolve_model(const std::string& name_or_path) {
                                          model_file_kinds_text()));
 }
 
+ModelSource resolve_model(const std::string& name_or_path, const std::vector<ModelKind>& kinds) {
+  ModelSource source = resolve_model(name_or_path);
+  const auto runs = [&kinds](ModelKind kind) {
+    return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+  };
+  if (runs(source.kind) || names_a_file(name_or_path)) return source;
+  std::error_code error;
+  const fs::path shipped = shipped_models_dir() / (name_or_path + ".nn");
+  if (runs(ModelKind::LanguageFile) && fs::is_regular_file(shipped, error)) {
+    return language_file(name_or_path, shipped);
+  }
+  const fs::path shipped_python = shipped_models_dir() / (name_or_path + ".py");
+  if (runs(ModelKind::PythonFile) && fs::is_regular_file(shipped_python, error)) {
+    ModelSource python = python_file(shipped_python.string());
+    python.given = name_or_path;
+    return python;
+  }
+  return source;
+}
+
 Axis model_axis(std::vector<std::string> defaults, std::vector<ModelKind> kinds,
                 std::string description, bool need_native_twin) {
   Axis axis = string_axis("model", std::move(defaults), std::move(description));
   axis.check = [kinds, need_native_twin](const std::string& value) {
-    const ModelSource source = resolve_model(value);
+    const ModelSource source = resolve_model(value, kinds);
     if (std::find(kinds.begin(), kinds.end(), source.kind) == kinds.end()) {
       std::vector<std::string> wanted;
       for (ModelKind kind : kinds) wanted.emplace_back(model_kind_name(kind));

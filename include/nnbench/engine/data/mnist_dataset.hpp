@@ -64,4 +64,11 @@ MnistDataset load_mnist_format(const std::filesystem::path& dir, std::int64_t cl
 // data. Throws InputError for negative sizes.
 MnistDataset synthetic_mnist_like(std::int64_t train_n, std::int64_t test_n, std::uint64_t seed);
 
+// Writes `split` as the IDX pair <dir>/<prefix>-images-idx3-ubyte and
+// <dir>/<prefix>-labels-idx1-ubyte (prefix "train" or "t10k" gives the names load_mnist_format
+// reads), so that another process (a framework's worker) reads exactly these samples. Labels must
+// be in 0..255. Throws IoError when a file cannot be written.
+void write_mnist_split(const MnistSplit& split, const std::filesystem::path& dir,
+                       std::string_view prefix);
+
 }  // namespace nnbench::engine

@@ -1,10 +1,12 @@
 // MNIST-format data sets (see mnist_dataset.hpp): the four IDX files of a directory turned into
-// tensors without copying the pixel bytes, or seeded synthetic data of the same shape.
+// tensors without copying the pixel bytes, or seeded synthetic data of the same shape; and one
+// part written back as IDX files.
 #include "nnbench/engine/data/mnist_dataset.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <array>
+#include <fstream>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -58,6 +60,23 @@ MnistSplit load_split(const std::filesystem::path& dir, std::string_view images_
   split.images = adopt_bytes(std::move(images.bytes), image_sizes, torch::kUInt8);
   split.labels = adopt_bytes(std::move(labels.bytes), label_sizes, torch::kInt64);
   return split;
+}
+
+// An unsigned-byte IDX file: magic 0x0000 0x08 <rank>, the dimension sizes (big-endian), data.
+void write_idx(const std::filesystem::path& path, const std::vector<std::int64_t>& dims,
+               const torch::Tensor& bytes) {
+  std::vector<char> header{0, 0, 0x08, static_cast<char>(dims.size())};
+  for (const std::int64_t dim : dims) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      header.push_back(static_cast<char>((static_cast<std::uint32_t>(dim) >> shift) & 0xFF));
+    }
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
+            static_cast<std::streamsize>(bytes.numel()));
+  out.flush();
+  if (!out) throw IoError(fmt::format("cannot write {}", path.string()));
 }
 
 }  // namespace
@@ -118,6 +137,20 @@ MnistDataset synthetic_mnist_like(std::int64_t train_n, std::int64_t test_n, std
   dataset.synthetic = true;
   dataset.source = fmt::format("synthetic (seed {})", seed);
   return dataset;
+}
+
+void write_mnist_split(const MnistSplit& split, const std::filesystem::path& dir,
+                       std::string_view prefix) {
+  const std::int64_t count = split.size();
+  if (count > 0 && (split.labels.min().item<std::int64_t>() < 0 ||
+                    split.labels.max().item<std::int64_t>() > 255)) {
+    throw InputError("IDX labels are bytes: a label outside 0..255 cannot be written");
+  }
+  const torch::Tensor images = split.images.to(torch::kCPU, torch::kUInt8).contiguous();
+  const torch::Tensor labels = split.labels.to(torch::kCPU, torch::kUInt8).contiguous();
+  write_idx(dir / fmt::format("{}-images-idx3-ubyte", prefix),
+            {count, images.size(images.dim() - 2), images.size(images.dim() - 1)}, images);
+  write_idx(dir / fmt::format("{}-labels-idx1-ubyte", prefix), {count}, labels);
 }
 
 }  // namespace nnbench::engine

@@ -13,6 +13,10 @@ void launch_device_spin(const torch::Device&, std::chrono::nanoseconds) {
 std::unique_ptr<Timer> make_cuda_event_timer(const torch::Device&) {
   throw UnavailableError("CUDA event timing needs the cuda build and a CUDA GPU");
 }
+
+std::unique_ptr<Timer> make_held_stream_timer(const torch::Device&, bool) {
+  throw UnavailableError("a held-stream timer needs the cuda build and a CUDA GPU");
+}
 #endif
 
 }  // namespace nnbench::engine

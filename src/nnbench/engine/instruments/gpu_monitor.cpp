@@ -158,6 +158,11 @@ std::vector<MemoryFigure> GpuMonitorProbe::end() {
     state_.add_metric("gpu_sm_clock_mhz_max", s.sm_clock_mhz->max, "MHz");
   }
   if (s.temperature_c) state_.add_metric("gpu_temperature_c_max", s.temperature_c->max, "C");
+  // The device's memory in use over the run (all processes), as Framework v2 reports it; the
+  // peak goes to the memory figures below.
+  if (s.memory_used_bytes) {
+    state_.add_metric("gpu_memory_used_bytes_mean", s.memory_used_bytes->mean, "bytes");
+  }
   if (s.energy_j) state_.add_metric("gpu_energy_j", *s.energy_j, "J");
   if (s.energy_per_iteration_j) {
     state_.add_metric("energy_per_iteration_j", *s.energy_per_iteration_j, "J");

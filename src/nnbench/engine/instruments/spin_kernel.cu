@@ -16,7 +16,22 @@ __global__ void spin(std::uint64_t nanoseconds) {
   }
 }
 
+__global__ void hold_stream(volatile int* flags, std::uint64_t timeout_ns) {
+  const std::uint64_t start = global_timer_ns();
+  while (flags[0] == 0) {
+    if (global_timer_ns() - start >= timeout_ns) {
+      flags[1] = 1;
+      return;
+    }
+  }
+}
+
 }  // namespace
+
+cudaError_t launch_hold_stream(volatile int* flags, std::uint64_t timeout_ns, cudaStream_t stream) {
+  hold_stream<<<1, 1, 0, stream>>>(flags, timeout_ns);
+  return cudaGetLastError();
+}
 
 cudaError_t launch_spin(std::uint64_t nanoseconds, cudaStream_t stream) {
   spin<<<1, 1, 0, stream>>>(nanoseconds);

@@ -1,5 +1,6 @@
 // One LibTorch module per IR layer: activations, Dense/Output, convolutions, pooling,
-// normalisation, embedding and the reshaping layers; make_layer() dispatches on the kind.
+// normalisation, embedding and the reshaping layers (token selection included); make_layer()
+// dispatches on the kind.
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -114,6 +115,19 @@ torch::nn::AnyModule make_reshaping(const ir::Layer& layer) {
       std::vector<std::int64_t> dims{0};
       for (std::int64_t d : attrs_of<ir::PermuteAttrs>(layer).dims) dims.push_back(d + 1);
       return functional([dims](torch::Tensor x) { return x.permute(dims); });
+    }
+    case ir::LayerKind::kPatchesToSequence: {
+      // torchvision's ViT: (N, C, H, W) -> (N, C, H*W) -> (N, H*W, C).
+      const auto& a = attrs_of<ir::PatchesAttrs>(layer);
+      const std::int64_t channels = a.channels;
+      const std::int64_t patches = a.patches;
+      return functional([channels, patches](torch::Tensor x) {
+        return x.reshape({x.size(0), channels, patches}).permute({0, 2, 1});
+      });
+    }
+    case ir::LayerKind::kSelectToken: {
+      const std::int64_t index = attrs_of<ir::SelectTokenAttrs>(layer).index;
+      return functional([index](torch::Tensor x) { return x.select(1, index); });
     }
     default: {
       const ir::Activation activation = attrs_of<ir::ActivationAttrs>(layer).activation;
@@ -231,6 +245,12 @@ torch::nn::AnyModule make_layer(const ir::Layer& layer) {
       return torch::nn::AnyModule(Transformer(attrs_of<ir::TransformerAttrs>(layer)));
     case ir::LayerKind::kResidual:
       return torch::nn::AnyModule(Residual(layer));
+    case ir::LayerKind::kClassToken:
+      return torch::nn::AnyModule(ClassToken(attrs_of<ir::TokenAttrs>(layer)));
+    case ir::LayerKind::kPositionEmbedding:
+      return torch::nn::AnyModule(PositionEmbedding(attrs_of<ir::TokenAttrs>(layer)));
+    case ir::LayerKind::kPatchesToSequence:
+    case ir::LayerKind::kSelectToken:
     case ir::LayerKind::kFlatten:
     case ir::LayerKind::kGlobalAveragePooling1D:
     case ir::LayerKind::kGlobalAveragePooling2D:

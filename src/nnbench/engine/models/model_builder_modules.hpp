@@ -91,6 +91,30 @@ class TransformerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Transformer);
 
+// ClassToken: a learned (1, 1, D) token, zeros at first, put before the batch_first (N, L, D)
+// sequence: (N, L + 1, D) (torchvision ViT's class_token).
+class ClassTokenImpl : public torch::nn::Module {
+ public:
+  explicit ClassTokenImpl(const dsl::ir::TokenAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::Tensor token_;
+};
+TORCH_MODULE(ClassToken);
+
+// PositionEmbedding: a learned (1, L, D) embedding from N(0, init_stddev) added to the
+// batch_first (N, L, D) sequence (torchvision ViT's pos_embedding).
+class PositionEmbeddingImpl : public torch::nn::Module {
+ public:
+  explicit PositionEmbeddingImpl(const dsl::ir::TokenAttrs& attrs);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::Tensor embedding_;
+};
+TORCH_MODULE(PositionEmbedding);
+
 // output = projection(input) + body(input); the projection is identity, a 1x1 convolution
 // (with stride) or a Linear on the last dimension.
 // After fuse_add_relu(), output = relu(projection(input) + body(input)) with the addition and

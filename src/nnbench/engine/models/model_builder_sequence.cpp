@@ -1,5 +1,6 @@
 // The model builder's sequence and block modules: LSTM/GRU, self-attention, Transformer
-// encoder (all batch_first) and Residual blocks with their projection.
+// encoder, the vision transformer's class token and position embedding (all batch_first) and
+// Residual blocks with their projection.
 #include <tuple>
 #include <variant>
 
@@ -85,6 +86,23 @@ TransformerImpl::TransformerImpl(const ir::TransformerAttrs& attrs) {
 torch::Tensor TransformerImpl::forward(const torch::Tensor& x) {
   return encoder_->forward(x.transpose(0, 1)).transpose(0, 1);
 }
+
+// The parameters' names and shapes are the emitted PyTorch module's (dsl/emit_pytorch.cpp), so
+// the parity test can copy weights across in parameters() order.
+ClassTokenImpl::ClassTokenImpl(const ir::TokenAttrs& attrs) {
+  token_ = register_parameter("token", torch::zeros({1, 1, attrs.features}));
+}
+
+torch::Tensor ClassTokenImpl::forward(const torch::Tensor& x) {
+  return torch::cat({token_.expand({x.size(0), -1, -1}), x}, 1);
+}
+
+PositionEmbeddingImpl::PositionEmbeddingImpl(const ir::TokenAttrs& attrs) {
+  embedding_ = register_parameter(
+      "embedding", torch::empty({1, attrs.length, attrs.features}).normal_(0.0, attrs.init_stddev));
+}
+
+torch::Tensor PositionEmbeddingImpl::forward(const torch::Tensor& x) { return x + embedding_; }
 
 ResidualImpl::ResidualImpl(const ir::Layer& layer) {
   const auto* attrs = std::get_if<ir::ResidualAttrs>(&layer.attrs);
