@@ -62,10 +62,11 @@ RunRequest parse_run_command_line(const std::vector<std::string>& argv);
 // --resume, only what does not shape the measurement may be given.
 RunRequest resumed_request(const RunRequest& given, const std::vector<std::string>& flags_given) {
   for (const std::string& flag : flags_given) {
-    if (flag != "--resume" && flag != "--quiet" && flag != "--history" && flag != "--no-history") {
+    if (flag != "--resume" && flag != "--quiet" && flag != "--history" && flag != "--no-history" &&
+        flag != "--color" && flag != "--log-level") {
       throw InputError(fmt::format(
           "--resume runs the interrupted run with its own settings; {} cannot be given with it "
-          "(only --quiet, --history, --no-history)",
+          "(only --quiet, --color, --log-level, --history, --no-history)",
           flag));
     }
   }
@@ -77,6 +78,8 @@ RunRequest resumed_request(const RunRequest& given, const std::vector<std::strin
   }
   request.resume = given.resume;
   request.quiet = given.quiet;
+  request.color = given.color;
+  request.log_level = given.log_level;
   if (!given.history.empty()) request.history = given.history;
   if (given.no_history) request.no_history = true;
   return request;

@@ -428,9 +428,9 @@ std::vector<RunSetting> make_settings() {
     add(std::move(internal));
   }
   add({"--log-level", "log_level", "LEVEL",
-       "least severe console message: debug, info, warning, error or critical (any case)",
-       A::Single,
-       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+       "least severe console message: debug, info (the default), warning, error or critical (any "
+       "case); not recorded, as --quiet",
+       A::Single, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
          std::string level = single(v, o);
          std::transform(level.begin(), level.end(), level.begin(),
                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -440,20 +440,17 @@ std::vector<RunSetting> make_settings() {
            fail(o, single(v, o), "debug, info, warning, error or critical");
          }
          r.log_level = level;
-       },
-       "log_level", [](const RunRequest& r) { return r.log_level; }});
+       }});
   add({"--color", "color", "auto|always|never",
-       "colours on the console: auto (on a terminal, unless the NO_COLOR variable is set), "
-       "always or never",
-       A::Single,
-       [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
+       "colours on the console: auto (the default: on a terminal, unless the NO_COLOR variable is "
+       "set), always or never; not recorded",
+       A::Single, [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
          const std::string& mode = single(v, o);
          if (mode != "auto" && mode != "always" && mode != "never") {
            fail(o, mode, "auto, always or never");
          }
          r.color = mode;
-       },
-       "color", [](const RunRequest& r) { return r.color; }});
+       }});
   add({"--history", "history", "PATH",
        "SQLite history the run is also recorded in (default: <output-dir>/history.db)", A::Single,
        [](RunRequest& r, const Values& v, const std::string& o, SettingLevel&) {
