@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nnbench/report/result_row.hpp"
@@ -23,6 +24,12 @@ std::string csv_escape(const std::string& field);
 // reads back to the same double and are written as they are (a "-0.5" stays a number); unknown
 // figures are empty cells; every other cell goes through csv_escape().
 std::string render_csv(const std::vector<Result>& results, const RunInfo& run_info);
+// The same cells for `columns` only (results.csv's names, in the order given; an unknown name
+// throws std::invalid_argument), lines ending in `line_end`, and with `ok_only` only the variants
+// that ran: the files of other tools' layouts (seed_layout.hpp) are made from these.
+std::string render_csv_columns(const std::vector<std::string>& columns,
+                               const std::vector<Result>& results, const RunInfo& run_info,
+                               std::string_view line_end, bool ok_only = false);
 
 class CsvWriter final : public Writer {
  public:

@@ -1,6 +1,8 @@
 // results.csv.
 #include "nnbench/report/csv_writer.hpp"
 
+#include <functional>
+#include <stdexcept>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -15,70 +17,95 @@ std::string number_cell(const std::optional<double>& value) {
   return value ? fmt::format("{}", *value) : std::string();
 }
 
-std::vector<std::string> row_cells(const ResultRow& row, const RunInfo& run_info) {
-  return {csv_escape(row.benchmark),
-          csv_escape(row.variant),
-          csv_escape(row.model),
-          csv_escape(row.framework),
-          csv_escape(row.mode),
-          csv_escape(row.device),
-          csv_escape(row.device_type),
-          csv_escape(row.batch_size),
-          csv_escape(row.dtype),
-          csv_escape(row.input_shape),
-          number_cell(row.latency_p50_ms),
-          number_cell(row.latency_p95_ms),
-          number_cell(row.latency_p99_ms),
-          number_cell(row.latency_mean_ms),
-          number_cell(row.latency_std_ms),
-          number_cell(row.latency_min_ms),
-          number_cell(row.latency_max_ms),
-          number_cell(row.throughput),
-          csv_escape(row.throughput_unit),
-          number_cell(row.memory_mib),  // memory_mb: the old name of memory_mib, kept a release
-          number_cell(row.compile_time_ms),
-          csv_escape(row.timestamp),
-          csv_escape(row.git_commit),
-          csv_escape(row.status),
-          csv_escape(row.reason),
-          number_cell(row.memory_mib),
-          csv_escape(row.framework_version),
-          number_cell(row.throughput_ips),
-          number_cell(row.compile_time_ms),
-          csv_escape(run_info.run_id),
-          number_cell(row.latency_samples),
-          number_cell(row.latency_ci_low_ms),
-          number_cell(row.latency_ci_high_ms),
-          csv_escape(row.stop_reason)};
+// One column of results.csv: its name and how a row's cell is made.
+struct CsvColumn {
+  std::string name;
+  std::function<std::string(const ResultRow&, const RunInfo&)> cell;
+};
+
+CsvColumn text(std::string name, std::string ResultRow::*field) {
+  return {std::move(name),
+          [field](const ResultRow& row, const RunInfo&) { return csv_escape(row.*field); }};
 }
 
-// One CSV line of cells already in their file form (row_cells).
-void append_line(std::string& out, const std::vector<std::string>& cells) {
+CsvColumn number(std::string name, std::optional<double> ResultRow::*field) {
+  return {std::move(name),
+          [field](const ResultRow& row, const RunInfo&) { return number_cell(row.*field); }};
+}
+
+// Every column, in file order. Columns are only ever appended, so readers by position keep
+// working.
+const std::vector<CsvColumn>& column_table() {
+  using R = ResultRow;
+  static const std::vector<CsvColumn> table = {
+      text("benchmark", &R::benchmark),
+      text("variant", &R::variant),
+      text("model", &R::model),
+      text("framework", &R::framework),
+      text("mode", &R::mode),
+      text("device", &R::device),
+      text("device_type", &R::device_type),
+      text("batch_size", &R::batch_size),
+      text("dtype", &R::dtype),
+      text("input_shape", &R::input_shape),
+      number("latency_p50_ms", &R::latency_p50_ms),
+      number("latency_p95_ms", &R::latency_p95_ms),
+      number("latency_p99_ms", &R::latency_p99_ms),
+      number("latency_mean_ms", &R::latency_mean_ms),
+      number("latency_std_ms", &R::latency_std_ms),
+      number("latency_min_ms", &R::latency_min_ms),
+      number("latency_max_ms", &R::latency_max_ms),
+      number("throughput", &R::throughput),
+      text("throughput_unit", &R::throughput_unit),
+      number("memory_mb", &R::memory_mib),  // the old name of memory_mib, kept a release
+      number("compile_time_ms", &R::compile_time_ms),
+      text("timestamp", &R::timestamp),
+      text("git_commit", &R::git_commit),
+      text("status", &R::status),
+      text("reason", &R::reason),
+      // The memory column by its right name; memory_mb (the same MiB) stays one release.
+      number("memory_mib", &R::memory_mib),
+      // The framework's whole label (framework holds its name alone); 594Project's names of the
+      // throughput in inputs per second (empty for tokens/s and other units) and of
+      // compile_time_ms.
+      text("framework_version", &R::framework_version),
+      number("throughput_ips", &R::throughput_ips),
+      number("compilation_time_ms", &R::compile_time_ms),
+      // The run, how many latency samples the figures come from, the median's confidence
+      // interval and why sampling stopped.
+      {"run_id", [](const R&, const RunInfo& run_info) { return csv_escape(run_info.run_id); }},
+      number("samples", &R::latency_samples),
+      number("latency_ci_low_ms", &R::latency_ci_low_ms),
+      number("latency_ci_high_ms", &R::latency_ci_high_ms),
+      text("stop_reason", &R::stop_reason)};
+  return table;
+}
+
+const CsvColumn& find_column(const std::string& name) {
+  for (const CsvColumn& column : column_table()) {
+    if (column.name == name) return column;
+  }
+  throw std::invalid_argument("results.csv has no column '" + name + "'");
+}
+
+// One CSV line of cells already in their file form.
+void append_line(std::string& out, const std::vector<std::string>& cells,
+                 std::string_view line_end) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out += ',';
     out += cells[i];
   }
-  out += "\r\n";
+  out += line_end;
 }
 
 }  // namespace
 
 const std::vector<std::string>& csv_columns() {
-  static const std::vector<std::string> columns = {
-      "benchmark", "variant", "model", "framework", "mode", "device", "device_type", "batch_size",
-      "dtype", "input_shape", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
-      "latency_mean_ms", "latency_std_ms", "latency_min_ms", "latency_max_ms", "throughput",
-      "throughput_unit", "memory_mb", "compile_time_ms", "timestamp", "git_commit", "status",
-      "reason",
-      // The memory column by its right name; memory_mb (the same MiB) stays one release.
-      "memory_mib",
-      // The framework's whole label (framework holds its name alone); 594Project's names of the
-      // throughput in inputs per second (empty for tokens/s and other units) and of
-      // compile_time_ms.
-      "framework_version", "throughput_ips", "compilation_time_ms",
-      // The run, how many latency samples the figures come from, the median's confidence
-      // interval and why sampling stopped.
-      "run_id", "samples", "latency_ci_low_ms", "latency_ci_high_ms", "stop_reason"};
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> names;
+    for (const CsvColumn& column : column_table()) names.push_back(column.name);
+    return names;
+  }();
   return columns;
 }
 
@@ -95,14 +122,29 @@ std::string csv_escape(const std::string& field) {
   return quoted;
 }
 
-std::string render_csv(const std::vector<Result>& results, const RunInfo& run_info) {
-  std::string out;
+std::string render_csv_columns(const std::vector<std::string>& columns,
+                               const std::vector<Result>& results, const RunInfo& run_info,
+                               std::string_view line_end, bool ok_only) {
+  std::vector<const CsvColumn*> picked;
   std::vector<std::string> header;
-  for (const std::string& column : csv_columns()) header.push_back(csv_escape(column));
-  append_line(out, header);
-  for (const Result& result : results)
-    append_line(out, row_cells(make_result_row(result, run_info), run_info));
+  for (const std::string& name : columns) {
+    picked.push_back(&find_column(name));
+    header.push_back(csv_escape(name));
+  }
+  std::string out;
+  append_line(out, header, line_end);
+  for (const Result& result : results) {
+    if (ok_only && result.status != ResultStatus::Ok) continue;
+    const ResultRow row = make_result_row(result, run_info);
+    std::vector<std::string> cells;
+    for (const CsvColumn* column : picked) cells.push_back(column->cell(row, run_info));
+    append_line(out, cells, line_end);
+  }
   return out;
+}
+
+std::string render_csv(const std::vector<Result>& results, const RunInfo& run_info) {
+  return render_csv_columns(csv_columns(), results, run_info, "\r\n");
 }
 
 void CsvWriter::write(const std::vector<Result>& results, const RunInfo& run_info,

@@ -24,10 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string number_cell(const std::optional<double>& value) {
-  return value ? fmt::format("{}", *value) : std::string();
-}
-
 std::vector<Result> of_benchmark(const std::vector<Result>& results, const std::string& name) {
   std::vector<Result> picked;
   for (const Result& r : results) {
@@ -300,46 +296,8 @@ const std::vector<std::string>& seed_594project_columns() {
 }
 
 std::string render_594project_csv(const std::vector<Result>& results, const RunInfo& run_info) {
-  std::string out;
-  const auto line = [&out](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) out += ',';
-      out += cells[i];
-    }
-    out += "\n";
-  };
-  std::vector<std::string> header;
-  for (const std::string& column : seed_594project_columns()) header.push_back(csv_escape(column));
-  line(header);
-  for (const Result& result : results) {
-    if (result.status != ResultStatus::Ok)
-      continue;  // the runner wrote the configurations that ran
-    const ResultRow row = make_result_row(result, run_info);
-    line({csv_escape(row.framework),
-          csv_escape(row.model),
-          csv_escape(row.device),
-          csv_escape(row.device_type),
-          csv_escape(row.batch_size),
-          csv_escape(row.input_shape),
-          csv_escape(row.dtype),
-          number_cell(row.latency_p50_ms),
-          number_cell(row.latency_p95_ms),
-          number_cell(row.latency_p99_ms),
-          number_cell(row.latency_mean_ms),
-          number_cell(row.latency_std_ms),
-          number_cell(row.latency_min_ms),
-          number_cell(row.latency_max_ms),
-          number_cell(row.throughput_ips),
-          number_cell(row.memory_mib),
-          number_cell(row.compile_time_ms),
-          csv_escape(row.timestamp),
-          csv_escape(row.git_commit),
-          csv_escape(row.benchmark),
-          csv_escape(row.variant),
-          csv_escape(row.framework_version),
-          csv_escape(row.status)});
-  }
-  return out;
+  // The runner wrote the configurations that ran.
+  return render_csv_columns(seed_594project_columns(), results, run_info, "\n", /*ok_only=*/true);
 }
 
 std::string render_framework_v2_model_json(const std::string& model,

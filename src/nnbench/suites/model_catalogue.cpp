@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -203,6 +204,22 @@ std::vector<std::string> catalogue_model_names() {
   return names;
 }
 
+namespace {
+
+// models/<name>.nn (LanguageFile) or models/<name>.py (PythonFile), if that file exists.
+std::optional<ModelSource> shipped_model(const std::string& name, ModelKind kind) {
+  const bool language = kind == ModelKind::LanguageFile;
+  const fs::path file = shipped_models_dir() / (name + (language ? ".nn" : ".py"));
+  std::error_code error;
+  if (!fs::is_regular_file(file, error)) return std::nullopt;
+  if (language) return language_file(name, file);
+  ModelSource source = python_file(file.string());
+  source.given = name;
+  return source;
+}
+
+}  // namespace
+
 ModelSource resolve_model(const std::string& name_or_path) {
   if (name_or_path.empty()) throw InputError("model: an empty name");
   if (names_a_file(name_or_path)) return model_file(name_or_path);
@@ -212,14 +229,8 @@ ModelSource resolve_model(const std::string& name_or_path) {
   if (contains(engine::decoder_preset_names(), name_or_path)) {
     return ModelSource{name_or_path, ModelKind::DecoderPreset, name_or_path, {}, false};
   }
-  const fs::path shipped = shipped_models_dir() / (name_or_path + ".nn");
-  std::error_code error;
-  if (fs::is_regular_file(shipped, error)) return language_file(name_or_path, shipped);
-  const fs::path shipped_python = shipped_models_dir() / (name_or_path + ".py");
-  if (fs::is_regular_file(shipped_python, error)) {
-    ModelSource source = python_file(shipped_python.string());
-    source.given = name_or_path;
-    return source;
+  for (ModelKind kind : {ModelKind::LanguageFile, ModelKind::PythonFile}) {
+    if (std::optional<ModelSource> shipped = shipped_model(name_or_path, kind)) return *shipped;
   }
   const std::vector<std::string> known = catalogue_model_names();
   std::string message = fmt::format("unknown model '{}'", name_or_path);
@@ -235,16 +246,9 @@ ModelSource resolve_model(const std::string& name_or_path, const std::vector<Mod
     return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
   };
   if (runs(source.kind) || names_a_file(name_or_path)) return source;
-  std::error_code error;
-  const fs::path shipped = shipped_models_dir() / (name_or_path + ".nn");
-  if (runs(ModelKind::LanguageFile) && fs::is_regular_file(shipped, error)) {
-    return language_file(name_or_path, shipped);
-  }
-  const fs::path shipped_python = shipped_models_dir() / (name_or_path + ".py");
-  if (runs(ModelKind::PythonFile) && fs::is_regular_file(shipped_python, error)) {
-    ModelSource python = python_file(shipped_python.string());
-    python.given = name_or_path;
-    return python;
+  for (ModelKind kind : {ModelKind::LanguageFile, ModelKind::PythonFile}) {
+    if (!runs(kind)) continue;
+    if (std::optional<ModelSource> shipped = shipped_model(name_or_path, kind)) return *shipped;
   }
   return source;
 }
